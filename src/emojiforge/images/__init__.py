@@ -1,0 +1,1 @@
+"""Images: providers make artwork; emojify makes it fit Slack's limits."""

@@ -1,0 +1,1 @@
+"""Queues with SQS FIFO semantics: the embedded SQLite queue and the SQS adapter."""

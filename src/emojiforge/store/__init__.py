@@ -1,0 +1,1 @@
+"""Job status, idempotency records and quotas: SQLite locally, DynamoDB in AWS."""
