@@ -39,10 +39,34 @@ class ProviderError(EmojiForgeError):
         self.retryable = retryable
 
 
+class DeliveryError(EmojiForgeError):
+    """Slack refused or failed a delivery step (upload, post, emoji, reaction).
+
+    Same shape as ``ProviderError``: ``reason`` is Slack's error code (or
+    ``http_<status>``), ``retryable`` tells the worker whether a later attempt can
+    succeed (rate limits, 5xx) or cannot (revoked token, missing scope).
+    """
+
+    def __init__(self, reason: str, user_message: str, *, retryable: bool) -> None:
+        super().__init__(f"{reason}: {user_message}")
+        self.reason = reason
+        self.user_message = user_message
+        self.retryable = retryable
+
+
 class ConfigError(EmojiForgeError):
     """A setting is missing or malformed; ``setting`` names the variable."""
 
     def __init__(self, setting: str, message: str) -> None:
         super().__init__(f"{setting}: {message}")
         self.setting = setting
+        self.message = message
+
+
+class QueueError(EmojiForgeError):
+    """The queue refused an operation, e.g. a receipt that is no longer current."""
+
+    def __init__(self, queue: str, message: str) -> None:
+        super().__init__(f"queue {queue}: {message}")
+        self.queue = queue
         self.message = message

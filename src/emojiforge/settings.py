@@ -121,9 +121,19 @@ class Settings:
     openai_timeout_s: float = _var(
         "EMOJIFORGE_OPENAI_TIMEOUT_S", 60.0, "Timeout of one OpenAI request (seconds)."
     )
+    openai_moderation: bool = _var(
+        "EMOJIFORGE_OPENAI_MODERATION", False,
+        "Check descriptions with OpenAI's free moderation endpoint before paying for images.",
+    )
     gemini_api_key: Secret = _var("GEMINI_API_KEY", Secret(""), "Gemini API key.", secret=True)
     gemini_model: str = _var(
         "EMOJIFORGE_GEMINI_MODEL", "gemini-2.5-flash-image", "Gemini image model."
+    )
+    gemini_base_url: str = _var(
+        "GEMINI_BASE_URL", "", "Gemini API base URL (empty: the SDK default; tests use a fake)."
+    )
+    gemini_timeout_s: float = _var(
+        "EMOJIFORGE_GEMINI_TIMEOUT_S", 60.0, "Timeout of one Gemini request (seconds)."
     )
 
     @classmethod
@@ -158,9 +168,18 @@ class Settings:
         return self.data_dir / "jobs.sqlite3"
 
 
+def _flag(raw: str) -> bool:
+    # Strict, so a typo such as "ture" is an error rather than a silent "off".
+    value = raw.lower()
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError(raw)
+    return value in {"1", "true", "yes", "on"}
+
+
 _CONVERTERS: dict[type, Callable[[str], Any]] = {
     Path: Path,
     Secret: Secret,
+    bool: _flag,
     int: int,
     float: float,
     str: str,

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 Status = Literal["received", "queued", "generating", "delivering", "delivered", "failed"]
 TERMINAL: frozenset[str] = frozenset({"delivered", "failed"})
+STATUSES: frozenset[str] = frozenset(get_args(Status))
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,33 @@ class JobStore(Protocol):
         (e.g. ``2026-12-04``). The same token never counts twice. False when
         the limit is reached and the token is new."""
         ...
+
+
+# The status rules live here so every store applies exactly the same ones.
+
+
+def next_status(current: str, event_status: str) -> str:
+    """The job's status after an event.
+
+    Free-form steps ("receive", "option") never change it. A terminal status
+    is sticky, because a redelivered job's late events must not reopen a
+    finished one, with one exception: ``failed`` -> ``delivered``, since a
+    later successful retry or redrive is what the user actually got.
+    """
+    if event_status not in STATUSES:
+        return current
+    retry_won = current == "failed" and event_status == "delivered"
+    if current in TERMINAL and not retry_won:
+        return current
+    return event_status
+
+
+def next_reason(
+    event_status: str, new_status: str, old: str | None, given: str | None
+) -> str | None:
+    """The failure reason after an event moved the job to ``new_status``."""
+    if new_status == "delivered":
+        return None  # the retry that delivered it won: no failure reason to show
+    # A late event that could not move a terminal job must not rewrite its outcome.
+    refused = event_status in STATUSES and event_status != new_status
+    return old if refused or given is None else given

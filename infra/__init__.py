@@ -1,0 +1,1 @@
+"""AWS CDK app for EmojiForge (ADR-002): webhook + SQS FIFO + worker."""

@@ -1,0 +1,61 @@
+"""``emojiforge serve``: the whole flow in one process (webhook, queue, workers)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any
+
+from emojiforge import logs
+from emojiforge.settings import Settings
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("serve", help="run the local Slack server with embedded queue")
+    parser.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
+    parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=2, help="worker threads")
+    parser.add_argument(
+        "--socket-mode", action="store_true", help="connect to Slack over Socket Mode (SLACK_APP_TOKEN)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from emojiforge.runner import QueueRunner
+    from emojiforge.server import LocalServer
+    from emojiforge.wiring import build_queues, build_store, build_webhook, build_worker
+
+    settings = Settings.from_env()
+    logs.configure(settings.log_level)
+    queue, dead_letter = build_queues(settings)
+    store = build_store(settings)
+    webhook = build_webhook(settings, queue=queue, store=store)
+    worker = build_worker(settings, store=store)
+    runners = [QueueRunner(queue, dead_letter, worker) for _ in range(max(1, args.workers))]
+    server = LocalServer(webhook, runners, host=args.host, port=args.port)
+    server.start()
+    print(f"EmojiForge is listening on {server.url}/slack/events", file=sys.stderr)
+    if args.socket_mode:
+        _start_socket_mode(webhook.app, settings)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+    return 0
+
+
+def _start_socket_mode(app: Any, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from emojiforge.errors import ConfigError
+
+    if not settings.slack_app_token:
+        raise ConfigError("SLACK_APP_TOKEN", "Socket Mode needs an app-level token (xapp-…)")
+    # Socket Mode requests are authenticated by the app token's WebSocket, not signed.
+    SocketModeHandler(app, settings.slack_app_token.reveal()).connect()

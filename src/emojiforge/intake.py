@@ -1,0 +1,71 @@
+"""Taking a job in: quota, record, enqueue — the same for Slack and the playground.
+
+Idempotent by job id: a retried or double submission records nothing new, is
+not counted twice against the quota, and is de-duplicated by the queue.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from emojiforge.errors import InvalidInput
+from emojiforge.jobs import Job, parse_job
+from emojiforge.queues.base import Queue
+from emojiforge.store.base import JobStore
+
+
+class QuotaExceeded(InvalidInput):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "description",
+            f"You've made {limit} emoji today, the daily limit. Try again tomorrow!",
+        )
+
+
+class JobIntake:
+    def __init__(
+        self,
+        queue: Queue,
+        store: JobStore,
+        *,
+        daily_quota: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.queue = queue
+        self.store = store
+        self.daily_quota = daily_quota
+        self.clock = clock
+
+    def submit(self, job: Job) -> bool:
+        """Queue ``job``; True when it is new, False for a repeat of one we have.
+
+        The job is checked by the same parser the worker uses, so a job the
+        worker would refuse is refused here, where the person can be told.
+        """
+        parse_job(job.to_json())
+        now = self.clock()
+        day = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d")
+        subject = f"{job.team_id or 'local'}:{job.user_id}"
+        if not self.store.consume_quota(subject, day, self.daily_quota, job.job_id):
+            raise QuotaExceeded(self.daily_quota)
+        created = self.store.create(
+            job_id=job.job_id,
+            correlation_id=job.correlation_id,
+            user_id=job.user_id,
+            team_id=job.team_id,
+            spec=job.to_dict(),
+            at=now,
+        )
+        # Sent even for a repeat: if an earlier attempt died between recording
+        # and sending, this completes it; the queue drops a true duplicate.
+        self.queue.send(
+            job.to_json(),
+            group_id=job.group_id,
+            dedup_id=job.job_id,
+            attributes={"correlation_id": job.correlation_id, "job_id": job.job_id},
+        )
+        if created:
+            self.store.update(job.job_id, "queued", at=self.clock())
+        return created

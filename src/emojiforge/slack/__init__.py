@@ -1,0 +1,1 @@
+"""Slack: request handling, Block Kit views and Web API delivery."""

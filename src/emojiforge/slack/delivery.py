@@ -1,0 +1,374 @@
+"""Deliver finished emoji to Slack: upload, result message, workspace emoji, reaction.
+
+Delivery is idempotent because the queue delivers at least once: a job can be
+redelivered after a crash or a lost ack. Each side effect is a named step; its
+outcome is recorded after it succeeds (``put_once`` under ``<job_id>:<step>``,
+plus an event of that name on the job's timeline) and a recorded step is never
+run again, so a redelivered job never uploads or posts twice.
+
+The ``JobStore`` protocol can write a ``put_once`` key but not read one back,
+so the steps already done are read from the timeline events; ``put_once``
+still catches two deliveries of the same job racing each other.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from emojiforge.errors import DeliveryError
+from emojiforge.images.model import Emoji
+from emojiforge.jobs import Job
+from emojiforge.slack import messages
+from emojiforge.store.base import JobStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Step = dict[str, Any]
+# Called with a storage key ("<job_id>/<name>.<ext>") and the emoji; returns a URL
+# Slack can fetch (an S3 presigned URL in AWS), or None when there is none (local).
+PublicUrlFor = Callable[[str, Emoji], str | None]
+
+STEPS = ("upload", "emoji-added", "message", "reaction", "failure-notice")
+
+# The bot is not (or no longer) in the channel: the user still gets a DM.
+_CHANNEL_GONE = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "user_not_in_channel"}
+)
+# The modal was closed or replaced: nothing to update, and nothing wrong.
+_VIEW_GONE = frozenset({"not_found", "view_not_found", "hash_conflict"})
+# Slack said "later": the job may succeed on its next receive.
+_TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+# The token or its scopes are wrong: retrying cannot help, a person has to act.
+_NEEDS_ADMIN = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "missing_scope",
+        "not_allowed_token_type",
+        "no_permission",
+    }
+)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    channel_id: str  # where it went: the job's channel, or the user's DM
+    message_ts: str  # the result message
+    file_ids: tuple[str, ...]
+    added_as: str | None = None  # the workspace emoji name, when added by API
+    reacted: bool = False
+
+
+class SlackDelivery:
+    def __init__(
+        self,
+        client: WebClient,
+        store: JobStore,
+        *,
+        admin_client: WebClient | None = None,
+        workspace_url: str = "",
+        public_url_for: PublicUrlFor | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._client = client
+        self._store = store
+        self._admin = admin_client
+        self._workspace_url = workspace_url
+        self._public_url_for = public_url_for
+        self._clock = clock
+
+    # -- public API ---------------------------------------------------------------
+
+    def progress(self, job: Job, stage: str) -> None:
+        """Show ``stage`` in the job's modal, if it has one. Never raises."""
+        if job.view_id:
+            self._update_view(job, messages.progress_view(job, stage))
+
+    def existing_emoji_names(self) -> set[str]:
+        with _as_delivery_errors():
+            response = self._client.emoji_list()
+        return set(response.get("emoji") or {})
+
+    def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> DeliveryResult:
+        """Upload ``emojis`` (final name, emoji) and post the result; see the module doc.
+
+        Raises ``DeliveryError``; its ``retryable`` says whether to try again later.
+        """
+        if not emojis:
+            raise ValueError("deliver() needs at least one emoji")
+        record = self._store.get(job.job_id)
+        done = _steps_done(record.events if record else ())
+        first_time = record is None or record.status != "delivered"
+        if first_time:
+            self._store.update(
+                job.job_id, "delivering", at=self._clock(), detail={"options": len(emojis)}
+            )
+        with _as_delivery_errors():
+            upload = self._once(job, "upload", done, lambda: self._upload(job, emojis))
+            added = self._maybe_add_to_workspace(job, emojis, done)
+            message = self._once(
+                job, "message", done, lambda: self._post_result(job, emojis, upload, added)
+            )
+            reacted = self._maybe_react(job, added.get("name"), done)
+        result = DeliveryResult(
+            channel_id=message["channel"],
+            message_ts=message["ts"],
+            file_ids=tuple(upload["file_ids"]),
+            added_as=added.get("name"),
+            reacted=reacted,
+        )
+        if first_time:
+            detail = {"channel": result.channel_id, "ts": result.message_ts}
+            self._store.update(
+                job.job_id, "delivered", at=self._clock(), detail={**detail, **upload}
+            )
+        return result
+
+    def notify_failure(self, job: Job, user_message: str) -> None:
+        """Tell the user, once, that the job failed. Never raises: the job has
+        already failed, and a failing notice must not hide why."""
+        try:
+            record = self._store.get(job.job_id)
+            done = _steps_done(record.events if record else ())
+            self._once(job, "failure-notice", done, lambda: self._send_failure(job, user_message))
+        except Exception:
+            log.warning(
+                "could not tell user about failed job %s (%s)",
+                job.job_id,
+                job.correlation_id,
+                exc_info=True,
+            )
+
+    # -- steps --------------------------------------------------------------------
+
+    def _once(self, job: Job, step: str, done: dict[str, Step], action: Callable[[], Step]) -> Step:
+        if step in done:
+            return done[step]
+        outcome = action()
+        at = self._clock()
+        earlier = self._store.put_once(f"{job.job_id}:{step}", json.dumps(outcome), at=at)
+        if earlier is not None:
+            # Another delivery of this job finished the step first: keep its outcome.
+            log.warning("step %s of job %s ran twice (racing deliveries)", step, job.job_id)
+            return dict(json.loads(earlier))
+        self._store.update(job.job_id, step, at=at, detail=outcome)
+        return outcome
+
+    def _upload(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Step:
+        uploads = [
+            {
+                "file": emoji.data,
+                "filename": f"{name}.{emoji.extension}",
+                "title": f":{name}:",
+                "alt_txt": messages.clip(job.emoji_spec.description, 1000),
+            }
+            for name, emoji in emojis
+        ]
+
+        def upload_to(channel: str, thread_ts: str | None) -> Any:
+            return self._client.files_upload_v2(
+                file_uploads=uploads,
+                channel=channel,
+                thread_ts=thread_ts,
+                initial_comment=messages.upload_comment(job),
+            )
+
+        channel, response = self._in_channel_or_dm(job, upload_to)
+        return {"channel": channel, "file_ids": [f["id"] for f in response.get("files") or []]}
+
+    def _maybe_add_to_workspace(
+        self, job: Job, emojis: list[tuple[str, Emoji]], done: dict[str, Step]
+    ) -> Step:
+        # Only a single option is added without asking: with several, the user picks.
+        admin, public_url_for = self._admin, self._public_url_for
+        if admin is None or public_url_for is None or len(emojis) != 1:
+            return {"name": None}
+        name, emoji = emojis[0]
+
+        def add_emoji() -> Step:
+            url = public_url_for(f"{job.job_id}/{name}.{emoji.extension}", emoji)
+            if url is None:
+                return {"name": None, "error": "no_public_url"}
+            return _add_emoji(admin, job, name, url)
+
+        return self._once(job, "emoji-added", done, add_emoji)
+
+    def _post_result(
+        self, job: Job, emojis: list[tuple[str, Emoji]], upload: Step, added: Step
+    ) -> Step:
+        names = [name for name, _ in emojis]
+        can_add = self._admin is not None and self._public_url_for is not None
+        can_add = can_add and not (len(emojis) == 1 and added.get("name") is None)
+        link = "" if can_add else messages.customize_url(self._workspace())
+
+        def post(channel: str, thread_ts: str | None, file_ids: list[str]) -> Any:
+            blocks = messages.result_blocks(
+                job,
+                names,
+                file_ids,
+                can_add_to_workspace=can_add,
+                customize_url=link,
+                added_as=added.get("name"),
+            )
+            return self._client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=messages.result_text(job, names),
+                blocks=blocks,
+            )
+
+        def post_with_images(channel: str, thread_ts: str | None) -> Any:
+            try:
+                return post(channel, thread_ts, upload["file_ids"])
+            except SlackApiError as exc:
+                # A file still being processed cannot be shown in an image block yet;
+                # the images are already in the upload message just above.
+                if _code(exc) != "invalid_blocks":
+                    raise
+                return post(channel, thread_ts, [])
+
+        channel, response = self._in_channel_or_dm(job, post_with_images, channel=upload["channel"])
+        return {"channel": channel, "ts": response["ts"]}
+
+    def _maybe_react(self, job: Job, name: str | None, done: dict[str, Step]) -> bool:
+        channel, ts = job.channel_id, job.message_ts
+        if not (name and channel and ts):
+            return False
+        outcome = self._once(job, "reaction", done, lambda: self._react(job, channel, ts, name))
+        return bool(outcome.get("name"))
+
+    def _react(self, job: Job, channel: str, ts: str, name: str) -> Step:
+        try:
+            self._client.reactions_add(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            if _is_transient(exc):
+                raise
+            if _code(exc) != "already_reacted":
+                log.warning("no reaction for job %s: %s", job.job_id, _code(exc))
+                return {"name": None, "error": _code(exc)}
+        return {"name": name}
+
+    def _send_failure(self, job: Job, user_message: str) -> Step:
+        text = messages.failure_text(user_message, job.correlation_id)
+        if job.view_id:
+            self._update_view(job, messages.failure_view(job, user_message))
+        if job.channel_id:
+            try:
+                self._client.chat_postEphemeral(
+                    channel=job.channel_id, user=job.user_id, text=text, thread_ts=job.thread_ts
+                )
+                return {"channel": job.channel_id, "ephemeral": True}
+            except SlackApiError as exc:
+                if _code(exc) not in _CHANNEL_GONE:
+                    raise
+        dm = self._open_dm(job)
+        response = self._client.chat_postMessage(channel=dm, text=text)
+        return {"channel": dm, "ts": response["ts"]}
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _in_channel_or_dm(
+        self, job: Job, send: Callable[[str, str | None], T], *, channel: str | None = None
+    ) -> tuple[str, T]:
+        """``send`` to the job's channel (in its thread); to the user's DM when the
+        job has no channel or the bot cannot post there."""
+        channel = channel or job.channel_id
+        if channel:
+            thread_ts = job.thread_ts if channel == job.channel_id else None
+            try:
+                return channel, send(channel, thread_ts)
+            except SlackApiError as exc:
+                if _code(exc) not in _CHANNEL_GONE:
+                    raise
+                log.info(
+                    "cannot post in %s (%s): sending job %s by DM", channel, _code(exc), job.job_id
+                )
+        dm = self._open_dm(job)
+        return dm, send(dm, None)
+
+    def _open_dm(self, job: Job) -> str:
+        response = self._client.conversations_open(users=job.user_id)
+        return str(response["channel"]["id"])
+
+    def _workspace(self) -> str:
+        if not self._workspace_url:
+            try:
+                self._workspace_url = str(self._client.auth_test().get("url") or "")
+            except (SlackClientError, OSError) as exc:
+                log.info("workspace URL unknown, no customize link: %s", exc)
+        return self._workspace_url
+
+    def _update_view(self, job: Job, view: dict[str, Any]) -> None:
+        try:
+            self._client.views_update(view_id=job.view_id, view=view)
+        except SlackApiError as exc:
+            # The user may have closed the modal; the channel/DM message still arrives.
+            level = logging.INFO if _code(exc) in _VIEW_GONE else logging.WARNING
+            log.log(level, "modal of job %s not updated: %s", job.job_id, _code(exc))
+        except (SlackClientError, OSError) as exc:
+            log.warning("modal of job %s not updated: %s", job.job_id, exc)
+
+
+def _add_emoji(admin: WebClient, job: Job, name: str, url: str) -> Step:
+    try:
+        admin.admin_emoji_add(name=name, url=url)
+    except SlackApiError as exc:
+        if _is_transient(exc):
+            raise
+        # Taken name, no Enterprise, no scope: the user still has the image and the link.
+        log.warning("emoji %s not added for job %s: %s", name, job.job_id, _code(exc))
+        return {"name": None, "error": _code(exc)}
+    return {"name": name}
+
+
+def _steps_done(events: Any) -> dict[str, Step]:
+    return {event.status: dict(event.detail) for event in events if event.status in STEPS}
+
+
+def _code(exc: SlackApiError) -> str:
+    data = exc.response.data
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
+def _is_transient(exc: SlackApiError) -> bool:
+    status = exc.response.status_code
+    return status == 429 or status >= 500 or _code(exc) in _TRANSIENT
+
+
+@contextmanager
+def _as_delivery_errors() -> Iterator[None]:
+    """Slack's failures as ``DeliveryError``: retryable when a later try can work."""
+    try:
+        yield
+    except SlackApiError as exc:
+        raise to_delivery_error(exc) from exc
+    except (SlackClientError, OSError) as exc:  # connection lost, upload URL refused
+        raise DeliveryError(
+            "connection", "I couldn't reach Slack; I'll try again.", retryable=True
+        ) from exc
+
+
+def to_delivery_error(exc: SlackApiError) -> DeliveryError:
+    status = exc.response.status_code
+    reason = _code(exc) if status == 200 else f"http_{status}"
+    if _is_transient(exc):
+        return DeliveryError(reason, "Slack is busy right now; I'll try again.", retryable=True)
+    if _code(exc) in _NEEDS_ADMIN:
+        message = "EmojiForge's Slack access is not valid; ask an admin to reinstall the app."
+        return DeliveryError(reason, message, retryable=False)
+    return DeliveryError(reason or "slack_error", "Slack refused the delivery.", retryable=False)

@@ -1,0 +1,461 @@
+"""The job store on one DynamoDB table: the AWS twin of the SQLite store.
+
+One table, string keys ``pk``/``sk`` (``create_table`` and the CDK stack agree):
+
+    pk=JOB#<job id>                sk=META              the job, with a ``version``
+    pk=JOB#<job id>                sk=EV#<seq, padded>  its events, in written order
+    pk=ONCE#<key>                  sk=ONCE              an idempotency record
+    pk=QUOTA#<subject>#<window>    sk=TOKEN#<token>     a token counted in a window
+    pk=QUOTA#<subject>#<window>    sk=COUNT             how many tokens it holds
+
+GSI ``by_correlation`` (correlation_id) finds the job behind a log line; GSI
+``by_user`` (user_id, created_at N) lists one person's jobs newest first. Both
+GSIs are eventually consistent: a job written a moment ago may be missing there.
+
+The status rules need the current status, so ``update`` is an optimistic
+read-modify-write: read META, then in one transaction write META back on the
+condition that its ``version`` is unchanged, together with the event whose
+sort key is that next version. A racing writer fails the condition and reads
+again, so no event or cost is ever lost, and the timeline order is the commit
+order, exactly like SQLite's sequence numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from emojiforge.errors import EmojiForgeError
+from emojiforge.store.base import JobEvent, JobRecord, next_reason, next_status
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+Item = dict[str, Any]
+# Aliases, because inside the store class ``list`` names its method, not the type.
+Items = list[Item]
+Codes = list[str]
+
+# Jobs, their events and idempotency records expire a month after they are
+# written: longer than SQS keeps a message (14 days at most), so no redelivery
+# can outlive the record that makes it idempotent.
+RETENTION_S = 30 * 24 * 3600
+# Two writers on one job are rare (webhook and worker); a few quick retries settle it.
+WRITE_ATTEMPTS = 8
+BACKOFF_S = 0.02
+_CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+class DynamoJobStore:
+    """``JobStore`` on a DynamoDB table (see the module docstring for the layout).
+
+    ``list`` without ``user_id`` scans the whole table: it is meant for the
+    operator's CLI on a table of modest size, not for a request path.
+    """
+
+    def __init__(
+        self,
+        table_name: str,
+        client: DynamoDBClient,
+        *,
+        retention_s: int = RETENTION_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._table = table_name
+        self._client = client
+        self._retention_s = retention_s
+        # Only quota items read the clock, for their expiry: the API gives them no time.
+        self._clock = clock
+
+    def create(
+        self,
+        *,
+        job_id: str,
+        correlation_id: str,
+        user_id: str,
+        team_id: str | None,
+        spec: Mapping[str, Any],
+        at: float,
+    ) -> bool:
+        expires_at = _n(int(at) + self._retention_s)
+        meta: Item = {
+            **_key(f"JOB#{job_id}", "META"),
+            "correlation_id": _s(correlation_id),
+            "user_id": _s(user_id),
+            "status": _s("received"),
+            "created_at": _n(at),
+            "updated_at": _n(at),
+            "spec": _s(_dump(spec)),
+            "cost_usd": _n(0),
+            "version": _n(1),
+            "expires_at": expires_at,
+        }
+        if team_id is not None:
+            meta["team_id"] = _s(team_id)
+        event = _event_item(job_id, 1, JobEvent(at=at, status="received"), expires_at)
+        codes = self._transact([self._put_new(meta), self._put_new(event)])
+        if codes and codes[0] == _CONDITION_FAILED:
+            return False
+        _raise_unless_ok(codes)
+        return True
+
+    def update(
+        self,
+        job_id: str,
+        status: str,
+        *,
+        at: float,
+        detail: Mapping[str, Any] | None = None,
+        reason: str | None = None,
+        add_cost_usd: float = 0.0,
+        provider: str | None = None,
+    ) -> None:
+        event = JobEvent(at=at, status=status, detail=detail or {})
+        for attempt in range(WRITE_ATTEMPTS):
+            meta = self._get_item(f"JOB#{job_id}", "META")
+            if meta is None:
+                raise KeyError(f"no job {job_id!r}: create it before updating it")
+            version = int(meta["version"]["N"])
+            new_meta = _updated_meta(meta, event, reason, add_cost_usd, provider)
+            codes = self._transact(
+                [
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": new_meta,
+                            "ConditionExpression": "version = :seen",
+                            "ExpressionAttributeValues": {":seen": _n(version)},
+                        }
+                    },
+                    self._put_new(_event_item(job_id, version + 1, event, meta["expires_at"])),
+                ]
+            )
+            if not codes:
+                return
+            if codes[0] != _CONDITION_FAILED:
+                _raise_unless_ok(codes)
+            _backoff(attempt)  # another writer got there first: read again
+        raise EmojiForgeError(f"job {job_id} is updated too often: gave up on one update")
+
+    def get(self, job_or_correlation_id: str) -> JobRecord | None:
+        record = self._load(job_or_correlation_id)
+        if record is not None:
+            return record
+        found = self._query(
+            IndexName="by_correlation",
+            KeyConditionExpression="correlation_id = :id",
+            ExpressionAttributeValues={":id": _s(job_or_correlation_id)},
+        )
+        if not found:
+            return None
+        # A correlation id can be reused by a retried request: the newest job wins.
+        newest = max(found, key=lambda item: (float(item["created_at"]["N"]), item["pk"]["S"]))
+        return self._load(newest["pk"]["S"].removeprefix("JOB#"))
+
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        since: float | None = None,
+        user_id: str | None = None,
+        limit: int = 50,
+    ) -> list[JobRecord]:
+        metas = (
+            self._user_metas(user_id, status, since, limit)
+            if user_id is not None
+            else self._all_metas(status, since)
+        )
+        metas.sort(key=lambda item: (float(item["created_at"]["N"]), item["pk"]["S"]), reverse=True)
+        loaded = (self._load(item["pk"]["S"].removeprefix("JOB#")) for item in metas[:limit])
+        return [record for record in loaded if record is not None]
+
+    def put_once(self, key: str, value: str, *, at: float) -> str | None:
+        item = {
+            **_key(f"ONCE#{key}", "ONCE"),
+            "value": _s(value),
+            "at": _n(at),
+            "expires_at": _n(int(at) + self._retention_s),
+        }
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except self._client.exceptions.ConditionalCheckFailedException as error:
+            stored: Item | None = error.response.get("Item")  # type: ignore[assignment]
+            if stored is None:  # servers that ignore ReturnValuesOnConditionCheckFailure
+                stored = self._get_item(f"ONCE#{key}", "ONCE")
+            if stored is None:  # only if the record expired in between
+                return self.put_once(key, value, at=at)
+            return str(stored["value"]["S"])
+        return None
+
+    def consume_quota(self, subject: str, window: str, limit: int, token: str) -> bool:
+        # One transaction records the token (only if new) and bumps the counter
+        # (only if under the limit): both happen or neither, so a token is
+        # counted at most once and the count never passes the limit.
+        pk = f"QUOTA#{subject}#{window}"
+        expires_at = _n(int(self._clock()) + self._retention_s)
+        token_item = {**_key(pk, f"TOKEN#{token}"), "expires_at": expires_at}
+        bump: Item = {
+            "TableName": self._table,
+            "Key": _key(pk, "COUNT"),
+            "UpdateExpression": "ADD used :one SET expires_at = :expires",
+            "ExpressionAttributeValues": {":one": _n(1), ":expires": expires_at},
+        }
+        if limit > 0:
+            # Counted even when unlimited, so a limit set later counts what was spent.
+            bump["ConditionExpression"] = "attribute_not_exists(used) OR used < :limit"
+            bump["ExpressionAttributeValues"][":limit"] = _n(limit)
+        codes = self._transact([self._put_new(token_item), {"Update": bump}])
+        if not codes or codes[0] == _CONDITION_FAILED:
+            return True  # counted now, or counted before: the same token never counts twice
+        if codes[1] == _CONDITION_FAILED:
+            return False
+        _raise_unless_ok(codes)
+        return True
+
+    # Reading
+
+    def _load(self, job_id: str) -> JobRecord | None:
+        # META sorts after every EV# item, so one query returns the whole job.
+        items = self._query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": _s(f"JOB#{job_id}")},
+            ConsistentRead=True,
+        )
+        metas = [item for item in items if item["sk"]["S"] == "META"]
+        if not metas:
+            return None
+        events = tuple(_event(item) for item in items if item["sk"]["S"].startswith("EV#"))
+        return _record(metas[0], events)
+
+    def _user_metas(
+        self, user_id: str, status: str | None, since: float | None, limit: int
+    ) -> Items:
+        keys = "user_id = :user" + (" AND created_at >= :since" if since is not None else "")
+        return self._query(
+            IndexName="by_user",
+            KeyConditionExpression=keys,
+            ScanIndexForward=False,
+            stop_after=limit,
+            **_expression(status=status, since=since, user_id=user_id, since_is_key=True),
+        )
+
+    def _all_metas(self, status: str | None, since: float | None) -> Items:
+        return self._scan(**_expression(status=status, since=since, only_jobs=True))
+
+    def _get_item(self, pk: str, sk: str) -> Item | None:
+        found = self._client.get_item(TableName=self._table, Key=_key(pk, sk), ConsistentRead=True)
+        return found.get("Item")
+
+    def _query(self, *, stop_after: int | None = None, **params: Any) -> Items:
+        items: Items = []
+        for page in self._client.get_paginator("query").paginate(TableName=self._table, **params):
+            items.extend(page["Items"])
+            if stop_after is not None and len(items) >= stop_after:
+                break
+        return items
+
+    def _scan(self, **params: Any) -> Items:
+        pages = self._client.get_paginator("scan").paginate(TableName=self._table, **params)
+        return [item for page in pages for item in page["Items"]]
+
+    # Writing
+
+    def _put_new(self, item: Item) -> Item:
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
+    def _transact(self, actions: Sequence[Item]) -> Codes:
+        """Run one transaction: [] when it committed, else one cancellation code per
+        action ("None" for those that were fine). A clash with another transaction
+        on the same items is not an answer, so it is retried."""
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                self._client.transact_write_items(TransactItems=actions)  # type: ignore[arg-type]
+                return []
+            except self._client.exceptions.TransactionCanceledException as error:
+                reasons = error.response.get("CancellationReasons", [])
+                codes = [reason.get("Code", "None") for reason in reasons]
+                if "TransactionConflict" not in codes:
+                    return codes
+            _backoff(attempt)
+        raise EmojiForgeError("the job table is busy: gave up on one write")
+
+
+def create_table(client: DynamoDBClient, table_name: str) -> None:
+    """Create the job table as the CDK stack does (tests and local development)."""
+    client.create_table(
+        TableName=table_name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "correlation_id", "AttributeType": "S"},
+            {"AttributeName": "user_id", "AttributeType": "S"},
+            {"AttributeName": "created_at", "AttributeType": "N"},
+        ],
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_correlation",
+                "KeySchema": [{"AttributeName": "correlation_id", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": "by_user",
+                "KeySchema": [
+                    {"AttributeName": "user_id", "KeyType": "HASH"},
+                    {"AttributeName": "created_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+        ],
+    )
+    client.get_waiter("table_exists").wait(
+        TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+    )
+    client.update_time_to_live(
+        TableName=table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+    )
+
+
+def _updated_meta(
+    meta: Item,
+    event: JobEvent,
+    reason: str | None,
+    add_cost_usd: float,
+    provider: str | None,
+) -> Item:
+    new = dict(meta)
+    new_status = next_status(meta["status"]["S"], event.status)
+    old_reason = meta["reason"]["S"] if "reason" in meta else None
+    new_reason = next_reason(event.status, new_status, old_reason, reason)
+    new["status"] = _s(new_status)
+    new.pop("reason", None)
+    if new_reason is not None:
+        new["reason"] = _s(new_reason)
+    new["updated_at"] = _n(max(event.at, float(meta["updated_at"]["N"])))
+    # Cost is added even from a late duplicate: money spent is spent. Decimal
+    # keeps the sum exact, as DynamoDB's own number type does.
+    cost = Decimal(meta["cost_usd"]["N"]) + Decimal(repr(add_cost_usd))
+    new["cost_usd"] = {"N": format(cost, "f")}
+    if provider is not None:
+        new["provider"] = _s(provider)
+    new["version"] = _n(int(meta["version"]["N"]) + 1)
+    return new
+
+
+def _event_item(job_id: str, seq: int, event: JobEvent, expires_at: Item) -> Item:
+    return {
+        **_key(f"JOB#{job_id}", f"EV#{seq:012d}"),
+        "at": _n(event.at),
+        "status": _s(event.status),
+        "detail": _s(_dump(event.detail)),
+        "expires_at": expires_at,
+    }
+
+
+def _event(item: Item) -> JobEvent:
+    return JobEvent(
+        at=float(item["at"]["N"]),
+        status=item["status"]["S"],
+        detail=json.loads(item["detail"]["S"]),
+    )
+
+
+def _record(meta: Item, events: tuple[JobEvent, ...]) -> JobRecord:
+    def optional(name: str) -> str | None:
+        return str(meta[name]["S"]) if name in meta else None
+
+    return JobRecord(
+        job_id=meta["pk"]["S"].removeprefix("JOB#"),
+        correlation_id=meta["correlation_id"]["S"],
+        user_id=meta["user_id"]["S"],
+        team_id=optional("team_id"),
+        status=meta["status"]["S"],
+        created_at=float(meta["created_at"]["N"]),
+        updated_at=float(meta["updated_at"]["N"]),
+        spec=json.loads(meta["spec"]["S"]),
+        reason=optional("reason"),
+        cost_usd=float(meta["cost_usd"]["N"]),
+        provider=optional("provider"),
+        events=events,
+    )
+
+
+def _expression(
+    *,
+    status: str | None,
+    since: float | None,
+    user_id: str | None = None,
+    since_is_key: bool = False,
+    only_jobs: bool = False,
+) -> Item:
+    """Filter and placeholder parameters for a list query or scan; DynamoDB
+    rejects empty or unused placeholder maps, so only what is used is sent."""
+    filters: list[str] = []
+    values: Item = {}
+    names: dict[str, str] = {}
+    if user_id is not None:
+        values[":user"] = _s(user_id)
+    if status is not None:
+        names["#status"] = "status"  # a reserved word in DynamoDB expressions
+        values[":status"] = _s(status)
+        filters.append("#status = :status")
+    if since is not None:
+        values[":since"] = _n(since)
+        if not since_is_key:
+            filters.append("created_at >= :since")
+    if only_jobs:
+        values[":meta"] = _s("META")
+        filters.append("sk = :meta")
+    params: Item = {"ExpressionAttributeValues": values} if values else {}
+    if filters:
+        params["FilterExpression"] = " AND ".join(filters)
+    if names:
+        params["ExpressionAttributeNames"] = names
+    return params
+
+
+def _raise_unless_ok(codes: Iterable[str]) -> None:
+    failed = [code for code in codes if code not in ("None", "")]
+    if failed:
+        raise EmojiForgeError(f"the job table refused a write ({', '.join(failed)})")
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep(random.uniform(0, BACKOFF_S * 2**attempt))
+
+
+def _key(pk: str, sk: str) -> Item:
+    return {"pk": _s(pk), "sk": _s(sk)}
+
+
+def _s(value: str) -> Item:
+    return {"S": value}
+
+
+def _n(value: float) -> Item:
+    # Plain notation: repr() may give "1e-05", and Decimal keeps every digit of it.
+    return {"N": format(Decimal(repr(value)), "f")}
+
+
+def _dump(value: Mapping[str, Any]) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,175 @@
+"""The one place that builds things from Settings.
+
+Everything else receives its dependencies as arguments. Heavy or optional
+imports (AI SDKs, Pillow, boto3) happen inside the builder that needs them,
+so importing this module stays cheap for the webhook.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from emojiforge.errors import ConfigError
+from emojiforge.settings import Settings
+
+if TYPE_CHECKING:
+    from emojiforge.images.model import ImageProvider
+    from emojiforge.queues.base import Queue
+    from emojiforge.store.base import JobStore
+    from emojiforge.webhook import Webhook
+    from emojiforge.worker import Worker
+
+QUEUE_NAME = "emojiforge-jobs"
+DLQ_NAME = "emojiforge-jobs-dlq"
+
+
+def configured_providers(settings: Settings) -> list[str]:
+    """Provider names usable with these settings, best first."""
+    names = []
+    if settings.openai_api_key:
+        names.append("openai")
+    if settings.gemini_api_key:
+        names.append("gemini")
+    names.append("offline")
+    return names
+
+
+def default_provider_name(settings: Settings) -> str:
+    if settings.provider == "auto":
+        return configured_providers(settings)[0]
+    return settings.provider
+
+
+def build_provider(settings: Settings, name: str | None = None) -> ImageProvider:
+    chosen = name or default_provider_name(settings)
+    if chosen not in configured_providers(settings):
+        raise ConfigError(
+            "EMOJIFORGE_PROVIDER", f"provider {chosen!r} is not configured (no API key set)"
+        )
+    if chosen == "openai":
+        from emojiforge.images.openai_provider import OpenAIProvider
+
+        return OpenAIProvider(
+            settings.openai_api_key.reveal(),
+            model=settings.openai_model,
+            quality=settings.openai_quality,
+            timeout_s=settings.openai_timeout_s,
+            base_url=settings.openai_base_url or None,
+            budget_s=settings.worker_timeout_s * 0.8,
+        )
+    if chosen == "gemini":
+        from emojiforge.images.gemini_provider import GeminiProvider
+
+        return GeminiProvider(
+            settings.gemini_api_key.reveal(),
+            model=settings.gemini_model,
+            timeout_s=settings.openai_timeout_s,
+        )
+    from emojiforge.images.offline import OfflineProvider
+
+    return OfflineProvider()
+
+
+def build_queues(settings: Settings) -> tuple[Queue, Queue]:
+    """(jobs queue, dead-letter queue): SQS when configured, else embedded."""
+    if settings.queue_url:
+        from emojiforge.queues.sqs import SQSQueue
+        from emojiforge.aws.clients import aws_client
+
+        sqs = aws_client("sqs", settings)
+        return SQSQueue(sqs, settings.queue_url), SQSQueue(sqs, settings.dlq_url)
+    from emojiforge.queues.sqlite import SQLiteQueue
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    dead = SQLiteQueue(settings.queue_path, DLQ_NAME, visibility_timeout_s=60.0)
+    jobs = SQLiteQueue(
+        settings.queue_path,
+        QUEUE_NAME,
+        # ADR-002 / AWS facts: the visibility timeout is at least 6× the job budget.
+        visibility_timeout_s=6 * settings.worker_timeout_s,
+        max_receives=settings.max_receives,
+        dead_letter=dead,
+    )
+    return jobs, dead
+
+
+def build_store(settings: Settings) -> JobStore:
+    if settings.table_name:
+        from emojiforge.aws.clients import aws_client
+        from emojiforge.store.dynamodb import DynamoJobStore
+
+        return DynamoJobStore(settings.table_name, aws_client("dynamodb", settings))
+    from emojiforge.store.sqlite import SQLiteJobStore
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SQLiteJobStore(settings.store_path)
+
+
+def _web_client(settings: Settings, token: str) -> Any:
+    from emojiforge.slack.client import make_web_client
+
+    return make_web_client(token, settings.slack_api_url)
+
+
+def build_webhook(settings: Settings, *, queue: Queue, store: JobStore) -> Webhook:
+    from slack_bolt import App
+    from slack_bolt.authorization import AuthorizeResult
+
+    from emojiforge.intake import JobIntake
+    from emojiforge.slack import listeners
+    from emojiforge.slack.emoji_names import EmojiNameCache
+    from emojiforge.slack.messages import progress_view
+    from emojiforge.webhook import Webhook
+
+    if not settings.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET", "is required to receive Slack requests")
+    bot_token = settings.slack_bot_token.reveal()
+
+    def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+        # A single-workspace app: the bot token is known, so no auth.test round trip.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
+
+    app = App(
+        client=_web_client(settings, bot_token),
+        authorize=authorize,
+        signing_secret=settings.slack_signing_secret.reveal(),
+        # Webhook.handle verifies the signature over the raw body before Bolt parses it.
+        request_verification_enabled=False,
+        process_before_response=True,
+    )
+    providers = configured_providers(settings)
+    listeners.register(
+        app,
+        listeners.ListenerDeps(
+            intake=JobIntake(queue, store, daily_quota=settings.daily_quota),
+            emoji_names=EmojiNameCache(),
+            providers=providers,
+            default_provider=default_provider_name(settings),
+            working_view=lambda job: progress_view(job, "queued"),
+        ),
+    )
+    return Webhook(app, settings.slack_signing_secret.reveal())
+
+
+def build_worker(settings: Settings, *, store: JobStore, public_url_for: Any = None) -> Worker:
+    from emojiforge.images.pipeline import make_options
+    from emojiforge.slack.delivery import SlackDelivery
+    from emojiforge.worker import Worker
+
+    admin = settings.slack_admin_token.reveal()
+    delivery = SlackDelivery(
+        _web_client(settings, settings.slack_bot_token.reveal()),
+        store,
+        admin_client=_web_client(settings, admin) if admin else None,
+        workspace_url=settings.workspace_url,
+        public_url_for=public_url_for,
+    )
+    return Worker(
+        store=store,
+        delivery=delivery,
+        provider_for=lambda name: build_provider(settings, name),
+        make_options=make_options,
+        max_receives=settings.max_receives,
+        clock=time.time,
+    )

@@ -1,0 +1,143 @@
+"""The slow path: one job → options generated, emojified, delivered.
+
+``Worker.process`` is a function of one queue message. It returns what the
+host should do with the message (delete it, leave it for a retry, or move it
+to the dead-letter queue); it never lets an exception escape, so a bad job
+can't become a crash loop. The person in Slack is told about a failure once,
+with the job's reference, whatever path the failure took.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from emojiforge.errors import EmojiForgeError, ImageError, InvalidInput, ProviderError
+from emojiforge.images.model import Emoji, ImageProvider
+from emojiforge.jobs import EmojiSpec, Job, parse_job
+from emojiforge.logs import log_context
+from emojiforge.names import option_names, suggest_name
+from emojiforge.store.base import JobStore
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Something went wrong on our side while making your emoji. Please try again."
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # delete the message: delivered, or failed for good and the user told
+    RETRY = "retry"  # leave it: the queue redelivers it (and dead-letters it after N receives)
+    POISON = "poison"  # unreadable: move it to the dead-letter queue now
+
+
+class Delivery(Protocol):
+    def progress(self, job: Job, stage: str) -> None: ...
+
+    def existing_emoji_names(self) -> set[str]: ...
+
+    def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Any: ...
+
+    def notify_failure(self, job: Job, user_message: str) -> None: ...
+
+
+MakeOptions = Callable[[EmojiSpec, ImageProvider], list[Emoji]]
+
+
+@dataclass
+class Worker:
+    store: JobStore
+    delivery: Delivery
+    provider_for: Callable[[str | None], ImageProvider]
+    make_options: MakeOptions
+    max_receives: int = 3
+    clock: Callable[[], float] = time.time
+
+    def process(self, body: str, *, receive_count: int = 1) -> Outcome:
+        try:
+            job = parse_job(body)
+        except InvalidInput as error:
+            with log_context(correlation_id=_peek(body, "correlation_id")):
+                log.error("poison message: %s", error, extra={"job_id": _peek(body, "job_id")})
+            return Outcome.POISON
+        with log_context(correlation_id=job.correlation_id, job_id=job.job_id):
+            return self._process(job, receive_count)
+
+    def _process(self, job: Job, receive_count: int) -> Outcome:
+        started = self.clock()
+        record = self.store.get(job.job_id)
+        if record is None:
+            # Queued by a peer that could not record it (or the store was reset).
+            self.store.create(
+                job_id=job.job_id, correlation_id=job.correlation_id, user_id=job.user_id,
+                team_id=job.team_id, spec=job.to_dict(), at=started,
+            )
+        elif record.status == "delivered":
+            log.info("already delivered; dropping the redelivered message")
+            return Outcome.DONE
+        self.store.update(job.job_id, "receive", at=started, detail={"count": receive_count})
+        last_chance = receive_count >= self.max_receives
+        try:
+            self._make_and_deliver(job)
+        except ProviderError as error:
+            return self._failed(job, error.reason, error.user_message, error.retryable, last_chance)
+        except (ImageError, InvalidInput) as error:
+            message = f"I couldn't make that emoji: {error}"
+            return self._failed(job, "bad_input", message, False, last_chance)
+        except EmojiForgeError as error:
+            retryable = bool(getattr(error, "retryable", True))
+            reason = str(getattr(error, "reason", type(error).__name__))
+            return self._failed(job, reason, UNEXPECTED, retryable, last_chance)
+        except Exception:
+            log.exception("unexpected failure")
+            return self._failed(job, "unexpected", UNEXPECTED, True, last_chance)
+        log.info("delivered", extra={"duration_ms": round((self.clock() - started) * 1000)})
+        return Outcome.DONE
+
+    def _make_and_deliver(self, job: Job) -> None:
+        spec = job.emoji_spec
+        provider = self.provider_for(spec.provider)
+        self.store.update(job.job_id, "generating", at=self.clock(), provider=provider.name)
+        self.delivery.progress(job, "generating")
+        emojis = self.make_options(spec, provider)
+        cost = float(getattr(getattr(provider, "last_usage", None), "estimated_cost_usd", 0.0))
+        for index, emoji in enumerate(emojis):
+            detail = {"index": index, "bytes": emoji.size, "frames": emoji.frames}
+            self.store.update(job.job_id, "option", at=self.clock(), detail=detail)
+        self.store.update(job.job_id, "delivering", at=self.clock(), add_cost_usd=cost)
+        self.delivery.progress(job, "delivering")
+        names = _names(spec, len(emojis), self.delivery.existing_emoji_names())
+        self.delivery.deliver(job, list(zip(names, emojis, strict=True)))
+        self.store.update(job.job_id, "delivered", at=self.clock(), detail={"names": names})
+
+    def _failed(
+        self, job: Job, reason: str, user_message: str, retryable: bool, last_chance: bool
+    ) -> Outcome:
+        if retryable and not last_chance:
+            log.warning("will retry: %s", reason)
+            self.store.update(job.job_id, "retry", at=self.clock(), detail={"reason": reason})
+            return Outcome.RETRY
+        log.error("job failed: %s", reason)
+        self.store.update(job.job_id, "failed", at=self.clock(), reason=reason)
+        self.delivery.notify_failure(job, user_message)
+        # A retryable failure on its last receive stays on the queue, which
+        # then moves it to the dead-letter queue for an operator to redrive.
+        return Outcome.RETRY if retryable else Outcome.DONE
+
+
+def _names(spec: EmojiSpec, count: int, existing: Sequence[str] | set[str]) -> list[str]:
+    base = spec.name or suggest_name(spec.description)
+    return option_names(base, count, set(existing))
+
+
+def _peek(body: str, key: str) -> str | None:
+    """Best effort: a field of an unparseable job, for the log line only."""
+    try:
+        value = json.loads(body).get(key)
+    except (ValueError, AttributeError):
+        return None
+    return value[:128] if isinstance(value, str) else None
