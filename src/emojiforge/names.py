@@ -30,10 +30,11 @@ def suggest_name(description: str, *, max_words: int = 3) -> str:
     words = [w for w in _SEPARATORS.split(_NOT_ALLOWED.sub(" ", ascii_text.replace("+", " plus ")))]
     words = [w for w in words if w]
     meaningful = [w for w in words if w not in _FILLER] or words
-    name = "-".join(meaningful[:max_words])[:MAX_LENGTH].strip("-_")
-    if len(name) < MIN_LENGTH or name in _RESERVED:
-        name = f"emoji-{name}" if name else "custom-emoji"
-    return name
+    for candidate_words in (meaningful, words):
+        name = "-".join(candidate_words[:max_words])[:MAX_LENGTH].strip("-_")
+        if len(name) >= MIN_LENGTH and name not in _RESERVED:
+            return name
+    return f"emoji-{name}" if name else "custom-emoji"
 
 
 def validate_name(name: str) -> str:
