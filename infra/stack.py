@@ -68,6 +68,8 @@ class EmojiForgeStack(Stack):
         )
 
         outputs = {
+            # The base URL is what `emojiforge manifest --url` takes; it adds the path.
+            "EndpointUrl": endpoint.api.api_endpoint,
             "SlackRequestUrl": endpoint.slack_url,
             "QueueUrl": queues.jobs.queue_url,
             "DeadLetterQueueUrl": queues.dead_letter.queue_url,

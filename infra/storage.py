@@ -8,7 +8,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-SECRET_NAME = "emojiforge/app"
+SECRET_NAME = "emojiforge/app"  # noqa: S105 - the secret's name, not its value
 # The JSON keys the app reads from the secret; the operator fills them after deploy.
 SECRET_KEYS = (
     "slack_signing_secret",
@@ -57,11 +57,12 @@ class JobTable(Construct):
             index_name="by_correlation",
             partition_key=dynamodb.Attribute(name="correlation_id", type=string),
         )
-        # "My recent emoji": ISO 8601 UTC timestamps sort correctly as strings.
+        # "My recent emoji", newest first. The store writes created_at as epoch seconds
+        # (a number): a key of another type would make every write fail validation.
         self.table.add_global_secondary_index(
             index_name="by_user",
             partition_key=dynamodb.Attribute(name="user_id", type=string),
-            sort_key=dynamodb.Attribute(name="created_at", type=string),
+            sort_key=dynamodb.Attribute(name="created_at", type=dynamodb.AttributeType.NUMBER),
         )
 
 

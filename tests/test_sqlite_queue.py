@@ -222,14 +222,14 @@ def test_consumers_in_separate_processes_never_get_the_same_message(
 ) -> None:
     producer = SQLiteQueue(db_path, "jobs")
     opened.append(producer)
-    for n in range(300):
+    for n in range(1000):
         producer.send(f"job {n}", group_id=f"U{n}", dedup_id=f"d{n}")
 
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         per_process = pool.map(_consume_all, [str(db_path)] * 2)
 
     received = Counter(body for bodies in per_process for body in bodies)
-    assert received == Counter(f"job {n}" for n in range(300))
+    assert received == Counter(f"job {n}" for n in range(1000))
 
 
 def test_a_long_poll_wakes_when_another_thread_sends(

@@ -29,8 +29,16 @@ MAX_DESCRIPTION = 500
 MAX_OPTIONS = 4
 
 STYLES = (
-    "cartoon", "flat", "pixel", "clay", "line", "kawaii",
-    "sticker", "realistic", "retro", "text",
+    "cartoon",
+    "flat",
+    "pixel",
+    "clay",
+    "line",
+    "kawaii",
+    "sticker",
+    "realistic",
+    "retro",
+    "text",
 )
 EFFECTS = ("none", "party", "spin", "shake", "pulse", "intensifies", "scroll")
 
@@ -104,8 +112,18 @@ def utc_now_iso() -> str:
 
 
 _TOP_FIELDS = {
-    "job_id", "correlation_id", "user_id", "channel_id", "emoji_spec", "timestamp",
-    "schema", "team_id", "message_ts", "thread_ts", "response_url", "view_id",
+    "job_id",
+    "correlation_id",
+    "user_id",
+    "channel_id",
+    "emoji_spec",
+    "timestamp",
+    "schema",
+    "team_id",
+    "message_ts",
+    "thread_ts",
+    "response_url",
+    "view_id",
 }
 _SPEC_FIELDS = {"description", "style", "effect", "name", "options", "provider", "source_text"}
 
@@ -221,7 +239,9 @@ def _timestamp(data: dict[str, Any]) -> str:
 
 
 def _response_url(data: dict[str, Any]) -> str | None:
-    value = _optional(data, "response_url", str)
-    if value is not None and not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    value: str | None = _optional(data, "response_url", str)
+    if value is not None and not value.startswith(
+        ("https://", "http://127.0.0.1", "http://localhost")
+    ):
         raise InvalidInput("response_url", "must be an https URL")
     return value

@@ -16,11 +16,13 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
-_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar(
-    "emojiforge_log_context", default={}
+# Immutable default: log_context always sets a new dict, never mutates one.
+_context: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
+    "emojiforge_log_context", default=MappingProxyType({})
 )
 
 # Slack tokens, OpenAI keys and bearer headers must never reach a log line,

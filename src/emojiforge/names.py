@@ -52,9 +52,7 @@ def validate_name(name: str) -> str:
     bad = sorted(set(_NOT_ALLOWED.findall(cleaned)))
     if bad:
         shown = " ".join(repr(c) for c in bad[:5])
-        raise InvalidInput(
-            "name", f"Only a-z, 0-9, '-' and '_' are allowed (not {shown})."
-        )
+        raise InvalidInput("name", f"Only a-z, 0-9, '-' and '_' are allowed (not {shown}).")
     if not _VALID.match(cleaned):
         raise InvalidInput("name", "Start the name with a letter or a digit.")
     if cleaned in _RESERVED:

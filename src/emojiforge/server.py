@@ -80,10 +80,10 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 self._serve("GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._serve("POST")
 
             def _serve(self, method: str) -> None:
@@ -93,7 +93,9 @@ class LocalServer:
                     return
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
-                request = HttpRequest(body=body, headers=dict(self.headers.items()), query=parts.query)
+                request = HttpRequest(
+                    body=body, headers=dict(self.headers.items()), query=parts.query
+                )
                 try:
                     response = server.route(method, parts.path, request)
                 except Exception:

@@ -51,13 +51,15 @@ def _var(env: str, default: Any, doc: str, *, secret: bool = False) -> Any:
 class Settings:
     # Local running
     data_dir: Path = _var(
-        "EMOJIFORGE_DATA_DIR", Path(".emojiforge"),
+        "EMOJIFORGE_DATA_DIR",
+        Path(".emojiforge"),
         "Folder for the embedded queue and job store (SQLite files).",
     )
     out_dir: Path = _var("EMOJIFORGE_OUT_DIR", Path("out"), "Where the CLI writes emoji.")
     log_level: str = _var("EMOJIFORGE_LOG_LEVEL", "INFO", "Log level (DEBUG, INFO, WARNING).")
     provider: str = _var(
-        "EMOJIFORGE_PROVIDER", "auto",
+        "EMOJIFORGE_PROVIDER",
+        "auto",
         "Default image provider: `auto` (best configured), `offline`, `openai`, `gemini`.",
     )
     # Slack
@@ -68,7 +70,8 @@ class Settings:
         "SLACK_BOT_TOKEN", Secret(""), "Bot token (`xoxb-…`).", secret=True
     )
     slack_admin_token: Secret = _var(
-        "SLACK_ADMIN_TOKEN", Secret(""),
+        "SLACK_ADMIN_TOKEN",
+        Secret(""),
         "Optional Enterprise user token with `admin.teams:write` for `admin.emoji.add`.",
         secret=True,
     )
@@ -76,11 +79,19 @@ class Settings:
         "SLACK_APP_TOKEN", Secret(""), "App-level token (`xapp-…`) for Socket Mode.", secret=True
     )
     slack_api_url: str = _var(
-        "SLACK_API_URL", "https://slack.com/api/", "Slack Web API base URL (tests point it at a fake)."
+        "SLACK_API_URL",
+        "https://slack.com/api/",
+        "Slack Web API base URL (tests point it at a fake).",
     )
     workspace_url: str = _var(
-        "EMOJIFORGE_WORKSPACE_URL", "",
+        "EMOJIFORGE_WORKSPACE_URL",
+        "",
         "e.g. `https://acme.slack.com`: used for the one-click 'add emoji' link.",
+    )
+    public_url: str = _var(
+        "EMOJIFORGE_PUBLIC_URL",
+        "",
+        "Public https URL of the local server (a tunnel); enables `admin.emoji.add` locally.",
     )
     # Jobs and limits
     max_options: int = _var("EMOJIFORGE_MAX_OPTIONS", 4, "Most options one job may ask for.")
@@ -103,7 +114,8 @@ class Settings:
     )
     bucket_name: str = _var("EMOJIFORGE_BUCKET", "", "S3 bucket for generated emoji.")
     secret_arn: str = _var(
-        "EMOJIFORGE_SECRET_ARN", "",
+        "EMOJIFORGE_SECRET_ARN",
+        "",
         "Secrets Manager secret (JSON) holding the Slack and provider keys in AWS.",
     )
     aws_endpoint_url: str = _var(
@@ -122,7 +134,8 @@ class Settings:
         "EMOJIFORGE_OPENAI_TIMEOUT_S", 60.0, "Timeout of one OpenAI request (seconds)."
     )
     openai_moderation: bool = _var(
-        "EMOJIFORGE_OPENAI_MODERATION", False,
+        "EMOJIFORGE_OPENAI_MODERATION",
+        False,
         "Check descriptions with OpenAI's free moderation endpoint before paying for images.",
     )
     gemini_api_key: Secret = _var("GEMINI_API_KEY", Secret(""), "Gemini API key.", secret=True)

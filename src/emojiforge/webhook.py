@@ -81,7 +81,11 @@ class Webhook:
         if headers.get("x-slack-retry-num"):
             # Events API retries: the first attempt is being (or was) handled;
             # job ids are derived from the payload, so nothing is enqueued twice.
-            log.info("slack retry %s (%s)", headers["x-slack-retry-num"], headers.get("x-slack-retry-reason"))
+            log.info(
+                "slack retry %s (%s)",
+                headers["x-slack-retry-num"],
+                headers.get("x-slack-retry-reason"),
+            )
         if _is_url_verification(text):
             return _url_verification(text)
         try:

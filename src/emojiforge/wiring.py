@@ -57,6 +57,7 @@ def build_provider(settings: Settings, name: str | None = None) -> ImageProvider
             timeout_s=settings.openai_timeout_s,
             base_url=settings.openai_base_url or None,
             budget_s=settings.worker_timeout_s * 0.8,
+            moderate=settings.openai_moderation,
         )
     if chosen == "gemini":
         from emojiforge.images.gemini_provider import GeminiProvider
@@ -64,7 +65,9 @@ def build_provider(settings: Settings, name: str | None = None) -> ImageProvider
         return GeminiProvider(
             settings.gemini_api_key.reveal(),
             model=settings.gemini_model,
-            timeout_s=settings.openai_timeout_s,
+            timeout_s=settings.gemini_timeout_s,
+            base_url=settings.gemini_base_url or None,
+            budget_s=settings.worker_timeout_s * 0.8,
         )
     from emojiforge.images.offline import OfflineProvider
 
@@ -74,8 +77,8 @@ def build_provider(settings: Settings, name: str | None = None) -> ImageProvider
 def build_queues(settings: Settings) -> tuple[Queue, Queue]:
     """(jobs queue, dead-letter queue): SQS when configured, else embedded."""
     if settings.queue_url:
-        from emojiforge.queues.sqs import SQSQueue
         from emojiforge.aws.clients import aws_client
+        from emojiforge.queues.sqs import SQSQueue
 
         sqs = aws_client("sqs", settings)
         return SQSQueue(sqs, settings.queue_url), SQSQueue(sqs, settings.dlq_url)
@@ -150,6 +153,42 @@ def build_webhook(settings: Settings, *, queue: Queue, store: JobStore) -> Webho
         ),
     )
     return Webhook(app, settings.slack_signing_secret.reveal())
+
+
+def build_signed_files(settings: Settings) -> Any:
+    if not settings.public_url:
+        return None
+    import hashlib
+
+    from emojiforge.local_files import SignedFiles
+
+    # Derived from the signing secret: no extra secret to manage, and a
+    # rotation of the Slack secret invalidates old links too.
+    key = hashlib.sha256(b"emojiforge-files:" + settings.slack_signing_secret.reveal().encode())
+    return SignedFiles(settings.data_dir / "served", key.digest(), settings.public_url)
+
+
+def build_public_url_for(settings: Settings) -> Any:
+    """Where ``admin.emoji.add`` can fetch an emoji from: an S3 presigned URL
+    in AWS, a signed link to the local server when it has a public URL, else
+    None (the user gets the customize-emoji link instead)."""
+    if not settings.bucket_name:
+        files = build_signed_files(settings)
+        return files.url_for if files else None
+    import hashlib
+
+    from emojiforge.aws.clients import aws_client
+    from emojiforge.aws.emoji_bucket import EmojiBucket
+    from emojiforge.images.model import Emoji
+
+    bucket = EmojiBucket(aws_client("s3", settings), settings.bucket_name)
+
+    def public_url_for(name: str, emoji: Emoji) -> str:
+        digest = hashlib.sha256(emoji.data).hexdigest()[:16]
+        key = bucket.put(digest, name, emoji.data, f"image/{emoji.format}")
+        return bucket.presigned_url(key)
+
+    return public_url_for
 
 
 def build_worker(settings: Settings, *, store: JobStore, public_url_for: Any = None) -> Worker:

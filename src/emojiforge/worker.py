@@ -73,8 +73,12 @@ class Worker:
         if record is None:
             # Queued by a peer that could not record it (or the store was reset).
             self.store.create(
-                job_id=job.job_id, correlation_id=job.correlation_id, user_id=job.user_id,
-                team_id=job.team_id, spec=job.to_dict(), at=started,
+                job_id=job.job_id,
+                correlation_id=job.correlation_id,
+                user_id=job.user_id,
+                team_id=job.team_id,
+                spec=job.to_dict(),
+                at=started,
             )
         elif record.status == "delivered":
             log.info("already delivered; dropping the redelivered message")

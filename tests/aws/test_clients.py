@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from emojiforge.aws.clients import aws_client
@@ -27,7 +29,8 @@ def test_a_client_is_made_once_and_uses_the_endpoint(aws_endpoint: str) -> None:
 
 
 def test_clients_retry_in_standard_mode_with_timeouts(aws_endpoint: str) -> None:
-    config = aws_client("sqs", Settings(aws_endpoint_url=aws_endpoint)).meta.config
+    # botocore's stubs do not declare Config's options as attributes.
+    config: Any = aws_client("sqs", Settings(aws_endpoint_url=aws_endpoint)).meta.config
 
     assert config.retries is not None
     assert config.retries["mode"] == "standard"

@@ -8,7 +8,6 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Template
-
 from infra.app import STACK_NAME, build_app
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-
 from infra.config import ContextError, StackConfig
 from infra.functions import job_budget_s
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from infra.functions import RUNTIME
 
 from infra import package_lambda
-from infra.functions import RUNTIME
 
 
 def test_pip_installs_only_prebuilt_wheels_for_lambda_arm64_python() -> None:
@@ -51,9 +51,7 @@ def test_build_starts_clean_and_copies_the_package_without_caches(
     output.mkdir(parents=True)
     (output / "stale.py").write_text("")
     pip_calls: list[Any] = []
-    monkeypatch.setattr(
-        subprocess, "run", lambda command, check: pip_calls.append(command)
-    )
+    monkeypatch.setattr(subprocess, "run", lambda command, check: pip_calls.append(command))
 
     package_lambda.build(output, Path("requirements/lambda.txt"), source)
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+from infra.functions import WEBHOOK_HANDLER, WORKER_HANDLER
 
 from emojiforge.settings import Settings
-from infra.functions import WEBHOOK_HANDLER, WORKER_HANDLER
+from emojiforge.store.dynamodb_items import create_table
 from tests.infra.conftest import synthesize
 
 FOURTEEN_DAYS_S = 14 * 24 * 3600
@@ -54,7 +57,7 @@ def function_actions(template: Template, handler: str) -> set[str]:
     return actions
 
 
-def fifo_queues(template: Template) -> dict[str, Any]:
+def fifo_queues(template: Template) -> Mapping[str, Any]:
     return template.find_resources("AWS::SQS::Queue", {"Properties": {"FifoQueue": True}})
 
 
@@ -139,7 +142,11 @@ def test_functions_get_the_aws_resource_names(template: Template) -> None:
         assert expected <= set(function["Properties"]["Environment"]["Variables"])
     template.has_resource_properties(
         "AWS::Lambda::Function",
-        {"Environment": {"Variables": Match.object_like({"POWERTOOLS_METRICS_NAMESPACE": "EmojiForge"})}},
+        {
+            "Environment": {
+                "Variables": Match.object_like({"POWERTOOLS_METRICS_NAMESPACE": "EmojiForge"})
+            }
+        },
     )
 
 
@@ -161,7 +168,7 @@ def test_log_retention_follows_context(tuned: Template) -> None:
 def test_jobs_go_to_a_fifo_dead_letter_queue_after_three_receives(template: Template) -> None:
     queues = fifo_queues(template)
     assert len(queues) == 2
-    (jobs_id, jobs), = [(i, q) for i, q in queues.items() if "RedrivePolicy" in q["Properties"]]
+    ((jobs_id, jobs),) = [(i, q) for i, q in queues.items() if "RedrivePolicy" in q["Properties"]]
     redrive = jobs["Properties"]["RedrivePolicy"]
     assert redrive["maxReceiveCount"] == 3
     dlq_id = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
@@ -282,6 +289,46 @@ def test_job_table_is_on_demand_with_ttl_pitr_and_lookup_indexes(template: Templ
             ),
         },
     )
+
+
+class RecordingDynamoDB:
+    """Just enough of a DynamoDB client to capture what ``create_table`` asks for."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, dict[str, Any]] = {}
+
+    def create_table(self, **kwargs: Any) -> None:
+        self.calls["create_table"] = kwargs
+
+    def update_time_to_live(self, **kwargs: Any) -> None:
+        self.calls["update_time_to_live"] = kwargs
+
+    def get_waiter(self, name: str) -> Any:
+        return SimpleNamespace(wait=lambda **kwargs: None)
+
+
+def test_table_layout_matches_the_one_the_dynamodb_store_creates_locally(
+    template: Template,
+) -> None:
+    # A GSI key of another type than the store writes would reject every write.
+    client = RecordingDynamoDB()
+    create_table(client, "jobs")  # type: ignore[arg-type]
+    local = client.calls["create_table"]
+    _, table = only(template, "AWS::DynamoDB::Table")
+    deployed = table["Properties"]
+
+    def by_name(items: list[dict[str, Any]], key: str) -> dict[str, Any]:
+        return {item[key]: item for item in items}
+
+    assert by_name(deployed["AttributeDefinitions"], "AttributeName") == by_name(
+        local["AttributeDefinitions"], "AttributeName"
+    )
+    assert deployed["KeySchema"] == local["KeySchema"]
+    assert by_name(deployed["GlobalSecondaryIndexes"], "IndexName") == by_name(
+        local["GlobalSecondaryIndexes"], "IndexName"
+    )
+    ttl = client.calls["update_time_to_live"]["TimeToLiveSpecification"]
+    assert deployed["TimeToLiveSpecification"] == ttl
 
 
 def test_bucket_is_private_encrypted_expiring_and_kept(template: Template) -> None:
@@ -417,6 +464,7 @@ def test_dashboard_shows_the_app_metrics(template: Template) -> None:
 @pytest.mark.parametrize(
     "name",
     [
+        "EndpointUrl",
         "SlackRequestUrl",
         "QueueUrl",
         "DeadLetterQueueUrl",

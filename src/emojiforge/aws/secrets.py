@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 SETTING = "EMOJIFORGE_SECRET_ARN"
 # Rotation is rare and a five-minute lag is harmless; an API call per request is not.
 MAX_AGE_S = 300.0
+# Secret is immutable, so one empty value can be every field's default.
+EMPTY = Secret("")
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,10 @@ class AppSecrets:
     """The secret's values; each one is a ``Secret``, so a repr shows none of them."""
 
     slack_signing_secret: Secret
-    slack_bot_token: Secret = Secret("")
-    slack_admin_token: Secret = Secret("")
-    openai_api_key: Secret = Secret("")
-    gemini_api_key: Secret = Secret("")
+    slack_bot_token: Secret = EMPTY
+    slack_admin_token: Secret = EMPTY
+    openai_api_key: Secret = EMPTY
+    gemini_api_key: Secret = EMPTY
 
 
 # ARN -> (monotonic time read, values). Only one container's threads share it;

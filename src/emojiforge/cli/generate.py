@@ -68,8 +68,14 @@ def run_generate(args: argparse.Namespace) -> int:
         raise InvalidInput("description", "must not be empty")
     out = args.out or settings.out_dir
     with Progress(f"Making {spec.options} emoji"):
-        written = _make(spec, out, settings, source=args.source, provider=args.provider,
-                        keep_background=args.keep_background)
+        written = _make(
+            spec,
+            out,
+            settings,
+            source=args.source,
+            provider=args.provider,
+            keep_background=args.keep_background,
+        )
     print(_table(written))
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -18,7 +19,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=2, help="worker threads")
     parser.add_argument(
-        "--socket-mode", action="store_true", help="connect to Slack over Socket Mode (SLACK_APP_TOKEN)"
+        "--socket-mode",
+        action="store_true",
+        help="connect to Slack over Socket Mode (SLACK_APP_TOKEN)",
     )
     parser.set_defaults(run=run)
 
@@ -26,26 +29,38 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from emojiforge.runner import QueueRunner
     from emojiforge.server import LocalServer
-    from emojiforge.wiring import build_queues, build_store, build_webhook, build_worker
+    from emojiforge.wiring import (
+        build_public_url_for,
+        build_queues,
+        build_signed_files,
+        build_store,
+        build_webhook,
+        build_worker,
+    )
 
     settings = Settings.from_env()
     logs.configure(settings.log_level)
     queue, dead_letter = build_queues(settings)
     store = build_store(settings)
     webhook = build_webhook(settings, queue=queue, store=store)
-    worker = build_worker(settings, store=store)
+    worker = build_worker(settings, store=store, public_url_for=build_public_url_for(settings))
     runners = [QueueRunner(queue, dead_letter, worker) for _ in range(max(1, args.workers))]
-    server = LocalServer(webhook, runners, host=args.host, port=args.port)
+    files = build_signed_files(settings)
+    server = LocalServer(
+        webhook,
+        runners,
+        host=args.host,
+        port=args.port,
+        extra_routes=files.serve if files else None,
+    )
     server.start()
     print(f"EmojiForge is listening on {server.url}/slack/events", file=sys.stderr)
     if args.socket_mode:
         _start_socket_mode(webhook.app, settings)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stopped.wait()
-    except KeyboardInterrupt:
-        pass
     server.stop()
     return 0
 
@@ -58,4 +73,4 @@ def _start_socket_mode(app: Any, settings: Settings) -> None:
     if not settings.slack_app_token:
         raise ConfigError("SLACK_APP_TOKEN", "Socket Mode needs an app-level token (xapp-…)")
     # Socket Mode requests are authenticated by the app token's WebSocket, not signed.
-    SocketModeHandler(app, settings.slack_app_token.reveal()).connect()
+    SocketModeHandler(app, settings.slack_app_token.reveal()).connect()  # type: ignore[no-untyped-call]

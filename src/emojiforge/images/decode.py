@@ -12,13 +12,14 @@ import zlib
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from emojiforge.errors import ImageError
 from emojiforge.images.model import MAX_GIF_FRAMES
 
 MAX_PIXELS = 40_000_000  # per frame, checked from the header before any pixel is decoded
 MAX_SOURCE_FRAMES = 2000
+MAX_ANIMATION_PIXELS = 500_000_000  # summed over all frames: a few seconds of decoding
 MAX_KEPT_FRAMES = MAX_GIF_FRAMES
 WORKING_SIZE = 512  # 4x the emoji size: room for trimming, small enough to stay fast
 DEFAULT_FRAME_MS = 100
@@ -49,7 +50,8 @@ def decode(data: bytes) -> Decoded:
     try:
         with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as source:
             _refuse_bombs(source)
-            if getattr(source, "is_animated", False):
+            # A phone's multi-picture JPEG (MPO) holds extra views, not an animation.
+            if source.format != "MPO" and getattr(source, "is_animated", False):
                 return _decode_animation(source)
             return Decoded([_still_frame(source)], [0], animated=False)
     except Image.DecompressionBombError:
@@ -57,7 +59,8 @@ def decode(data: bytes) -> Decoded:
     except UnidentifiedImageError:
         raise ImageError("could not read the image: not a PNG, JPEG, WebP or GIF file") from None
     except _DECODER_ERRORS as exc:
-        raise ImageError(f"could not read the image: {_short(exc)}") from None
+        # Pillow's wording is not for people; the chained cause keeps it for the logs.
+        raise ImageError("could not read the image: the file is damaged or incomplete") from exc
 
 
 def sample_indices(count: int, keep: int) -> list[int]:
@@ -88,13 +91,22 @@ def _refuse_bombs(source: Image.Image) -> None:
         raise ImageError(
             f"the animation has too many frames ({frames}; the limit is {MAX_SOURCE_FRAMES})"
         )
+    # Every frame of an animation is decoded (each builds on the one before), so
+    # the work grows with all of them, not only the frames we keep.
+    if frames > 1 and width * height * frames > MAX_ANIMATION_PIXELS:
+        raise ImageError(
+            f"the animation is too large to process ({frames} frames of {width}x{height})"
+        )
 
 
 def _still_frame(source: Image.Image) -> Image.Image:
     # JPEG can decode at 1/2, 1/4 or 1/8 scale: far cheaper than decoding then shrinking.
     source.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
-    upright = ImageOps.exif_transpose(source)
-    return _working_rgba(upright)
+    # Phone photos are stored sideways with an EXIF note; most images have none,
+    # and turning them "upright" anyway would copy every pixel for nothing.
+    if source.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+        return _working_rgba(ImageOps.exif_transpose(source))
+    return _working_rgba(source)
 
 
 def _decode_animation(source: Image.Image) -> Decoded:
@@ -123,15 +135,13 @@ def _working_rgba(frame: Image.Image) -> Image.Image:
     if frame.mode == "I" or frame.mode.startswith("I;16"):
         # 16-bit greys would clip to white in a plain convert.
         frame = frame.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    rgba = frame.convert("RGBA")
-    factor = -(-max(rgba.size) // WORKING_SIZE)  # ceiling division
+    factor = -(-max(frame.size) // WORKING_SIZE)  # ceiling division
     if factor == 1:
-        return rgba
-    # An integer box reduction is the cheapest good downscale; premultiplying first
-    # keeps the colour of fully transparent pixels from bleeding into the edges.
+        return frame.convert("RGBA")
+    # An integer box reduction is the cheapest good downscale. Opaque frames shrink
+    # before gaining an alpha band; others are premultiplied first, so the colour of
+    # fully transparent pixels does not bleed into the edges.
+    if frame.mode in ("RGB", "L"):
+        return frame.reduce(factor).convert("RGBA")
+    rgba = frame if frame.mode == "RGBA" else frame.convert("RGBA")
     return rgba.convert("RGBa").reduce(factor).convert("RGBA")
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text[:200]

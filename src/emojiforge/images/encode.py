@@ -14,12 +14,11 @@ from io import BytesIO
 from PIL import Image
 
 from emojiforge.errors import ImageError
-from emojiforge.images.decode import merge_durations, sample_indices
+from emojiforge.images.decode import MIN_FRAME_MS, merge_durations, sample_indices
 
 GIF_OPAQUE_FROM = 128  # GIF alpha is on or off: at least this alpha is drawn
-MIN_GIF_FRAME_MS = 20  # browsers slow shorter GIF frames down to 100 ms
 PALETTE_SAMPLE_FRAMES = 16  # frames looked at to choose the shared palette
-PROBE_FRAMES = 4
+PROBE_FRAMES = 4  # enough to estimate bytes per frame, a tenth of the cost of 50
 SKIP_ABOVE = 1.25  # skip a GIF setting predicted to be this many times over the limit
 
 _PNG_STEPS: tuple[tuple[int, Image.Dither], ...] = tuple(
@@ -55,11 +54,13 @@ def encode_png(image: Image.Image, limit: int) -> bytes:
 def encode_gif(frames: list[Image.Image], durations_ms: list[int], limit: int) -> bytes:
     """A looping GIF shorter than ``limit``; dropped frames lend their time to the
     frame before them, so the loop keeps its length."""
-    durations = [max(d, MIN_GIF_FRAME_MS) for d in durations_ms]
+    durations = [max(d, MIN_FRAME_MS) for d in durations_ms]
     measured = _probe(frames, durations)  # (colours, bytes per frame) of the last try
-    for stride, colours in _steps_for(len(frames)):
+    steps = list(_steps_for(len(frames)))
+    for stride, colours in steps:
         kept = list(range(0, len(frames), stride))
-        if measured and _predicted_size(measured, colours, len(kept)) > SKIP_ABOVE * limit:
+        hopeless = measured and _predicted_size(measured, colours, len(kept)) > SKIP_ABOVE * limit
+        if hopeless and (stride, colours) != steps[-1]:
             continue  # clearly cannot fit: skip the encoding work
         data = _gif([frames[i] for i in kept], merge_durations(durations, kept), colours)
         if len(data) < limit:

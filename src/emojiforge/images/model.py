@@ -1,7 +1,7 @@
 """The shapes that flow through the image pipeline.
 
-    provider.generate(spec) -> [Artwork]          (bytes, any size/format)
-    pipeline.make_emoji(artwork, effect) -> Emoji (Slack-ready bytes)
+provider.generate(spec) -> [Artwork]          (bytes, any size/format)
+pipeline.make_emoji(artwork, effect) -> Emoji (Slack-ready bytes)
 """
 
 from __future__ import annotations

@@ -114,7 +114,9 @@ def register(app: App, deps: ListenerDeps) -> None:
         open_modal(client, shortcut["trigger_id"], context, text[:200])
 
     @app.view(CALLBACK_ID)
-    def on_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def on_submission(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
         try:
             submission = read_submission(view["state"]["values"], deps.providers)
             context = ModalContext.from_metadata(view.get("private_metadata") or "")
@@ -180,7 +182,7 @@ def _tell(respond: Respond, text: str) -> None:
     """An ephemeral note through response_url; a failure here must not fail the ack."""
     try:
         respond(text=text, replace_original=False, response_type="ephemeral")
-    except Exception as error:  # noqa: BLE001 (any transport error: log and move on)
+    except Exception as error:
         log.warning("could not answer through response_url: %s", type(error).__name__)
 
 
@@ -190,7 +192,9 @@ def _reference() -> str:
 
 
 def _block_for(field: str) -> str:
-    return field if field in {"description", "style", "effect", "name", "options"} else "description"
+    return (
+        field if field in {"description", "style", "effect", "name", "options"} else "description"
+    )
 
 
 def _job_from_submission(
@@ -233,7 +237,9 @@ def _original_job(deps: ListenerDeps, body: dict[str, Any]) -> Job | None:
         return None
 
 
-def _resubmit(deps: ListenerDeps, body: dict[str, Any], respond: Respond, style: str | None) -> None:
+def _resubmit(
+    deps: ListenerDeps, body: dict[str, Any], respond: Respond, style: str | None
+) -> None:
     original = _original_job(deps, body)
     if original is None:
         _tell(respond, "I no longer have that emoji's details; try /emoji again.")

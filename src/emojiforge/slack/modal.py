@@ -58,7 +58,9 @@ class ModalContext:
         encoded = _encode(context)
         while len(encoded) > MAX_METADATA and context.source_text:
             # JSON escaping can grow non-Latin text several times over: cut until it fits.
-            context = replace(context, source_text=context.source_text[: len(context.source_text) // 2])
+            context = replace(
+                context, source_text=context.source_text[: len(context.source_text) // 2]
+            )
             encoded = _encode(context)
         if len(encoded) > MAX_METADATA:
             context = replace(context, source_text=None, response_url=None)
@@ -142,7 +144,10 @@ def emoji_modal(
             "block_id": "name",
             "optional": True,
             "label": {"type": "plain_text", "text": "Emoji name"},
-            "hint": {"type": "plain_text", "text": "Lower case, a-z 0-9 - _. Empty: we suggest one."},
+            "hint": {
+                "type": "plain_text",
+                "text": "Lower case, a-z 0-9 - _. Empty: we suggest one.",
+            },
             "element": {
                 "type": "plain_text_input",
                 "action_id": "value",

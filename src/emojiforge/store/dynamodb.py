@@ -1,16 +1,7 @@
 """The job store on one DynamoDB table: the AWS twin of the SQLite store.
 
-One table, string keys ``pk``/``sk`` (``create_table`` and the CDK stack agree):
-
-    pk=JOB#<job id>                sk=META              the job, with a ``version``
-    pk=JOB#<job id>                sk=EV#<seq, padded>  its events, in written order
-    pk=ONCE#<key>                  sk=ONCE              an idempotency record
-    pk=QUOTA#<subject>#<window>    sk=TOKEN#<token>     a token counted in a window
-    pk=QUOTA#<subject>#<window>    sk=COUNT             how many tokens it holds
-
-GSI ``by_correlation`` (correlation_id) finds the job behind a log line; GSI
-``by_user`` (user_id, created_at N) lists one person's jobs newest first. Both
-GSIs are eventually consistent: a job written a moment ago may be missing there.
+Item layout: ``dynamodb_items``. Both GSIs are eventually consistent: a job
+written a moment ago may be missing from them for a moment.
 
 The status rules need the current status, so ``update`` is an optimistic
 read-modify-write: read META, then in one transaction write META back on the
@@ -22,20 +13,31 @@ order, exactly like SQLite's sequence numbers.
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from emojiforge.errors import EmojiForgeError
-from emojiforge.store.base import JobEvent, JobRecord, next_reason, next_status
+from emojiforge.store.base import JobEvent, JobRecord
+from emojiforge.store.dynamodb_items import (
+    Item,
+    create_table,
+    event_from_item,
+    event_item,
+    item_key,
+    list_filters,
+    num_attr,
+    record_from_item,
+    str_attr,
+    to_json,
+    updated_meta,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-Item = dict[str, Any]
+__all__ = ["RETENTION_S", "DynamoJobStore", "create_table"]
 # Aliases, because inside the store class ``list`` names its method, not the type.
 Items = list[Item]
 Codes = list[str]
@@ -51,7 +53,7 @@ _CONDITION_FAILED = "ConditionalCheckFailed"
 
 
 class DynamoJobStore:
-    """``JobStore`` on a DynamoDB table (see the module docstring for the layout).
+    """``JobStore`` on a DynamoDB table (layout: ``dynamodb_items``).
 
     ``list`` without ``user_id`` scans the whole table: it is meant for the
     operator's CLI on a table of modest size, not for a request path.
@@ -81,22 +83,22 @@ class DynamoJobStore:
         spec: Mapping[str, Any],
         at: float,
     ) -> bool:
-        expires_at = _n(int(at) + self._retention_s)
+        expires_at = num_attr(int(at) + self._retention_s)
         meta: Item = {
-            **_key(f"JOB#{job_id}", "META"),
-            "correlation_id": _s(correlation_id),
-            "user_id": _s(user_id),
-            "status": _s("received"),
-            "created_at": _n(at),
-            "updated_at": _n(at),
-            "spec": _s(_dump(spec)),
-            "cost_usd": _n(0),
-            "version": _n(1),
+            **item_key(f"JOB#{job_id}", "META"),
+            "correlation_id": str_attr(correlation_id),
+            "user_id": str_attr(user_id),
+            "status": str_attr("received"),
+            "created_at": num_attr(at),
+            "updated_at": num_attr(at),
+            "spec": str_attr(to_json(spec)),
+            "cost_usd": num_attr(0),
+            "version": num_attr(1),
             "expires_at": expires_at,
         }
         if team_id is not None:
-            meta["team_id"] = _s(team_id)
-        event = _event_item(job_id, 1, JobEvent(at=at, status="received"), expires_at)
+            meta["team_id"] = str_attr(team_id)
+        event = event_item(job_id, 1, JobEvent(at=at, status="received"), expires_at)
         codes = self._transact([self._put_new(meta), self._put_new(event)])
         if codes and codes[0] == _CONDITION_FAILED:
             return False
@@ -120,7 +122,7 @@ class DynamoJobStore:
             if meta is None:
                 raise KeyError(f"no job {job_id!r}: create it before updating it")
             version = int(meta["version"]["N"])
-            new_meta = _updated_meta(meta, event, reason, add_cost_usd, provider)
+            new_meta = updated_meta(meta, event, reason, add_cost_usd, provider)
             codes = self._transact(
                 [
                     {
@@ -128,10 +130,10 @@ class DynamoJobStore:
                             "TableName": self._table,
                             "Item": new_meta,
                             "ConditionExpression": "version = :seen",
-                            "ExpressionAttributeValues": {":seen": _n(version)},
+                            "ExpressionAttributeValues": {":seen": num_attr(version)},
                         }
                     },
-                    self._put_new(_event_item(job_id, version + 1, event, meta["expires_at"])),
+                    self._put_new(event_item(job_id, version + 1, event, meta["expires_at"])),
                 ]
             )
             if not codes:
@@ -148,7 +150,7 @@ class DynamoJobStore:
         found = self._query(
             IndexName="by_correlation",
             KeyConditionExpression="correlation_id = :id",
-            ExpressionAttributeValues={":id": _s(job_or_correlation_id)},
+            ExpressionAttributeValues={":id": str_attr(job_or_correlation_id)},
         )
         if not found:
             return None
@@ -175,10 +177,10 @@ class DynamoJobStore:
 
     def put_once(self, key: str, value: str, *, at: float) -> str | None:
         item = {
-            **_key(f"ONCE#{key}", "ONCE"),
-            "value": _s(value),
-            "at": _n(at),
-            "expires_at": _n(int(at) + self._retention_s),
+            **item_key(f"ONCE#{key}", "ONCE"),
+            "value": str_attr(value),
+            "at": num_attr(at),
+            "expires_at": num_attr(int(at) + self._retention_s),
         }
         try:
             self._client.put_item(
@@ -201,18 +203,18 @@ class DynamoJobStore:
         # (only if under the limit): both happen or neither, so a token is
         # counted at most once and the count never passes the limit.
         pk = f"QUOTA#{subject}#{window}"
-        expires_at = _n(int(self._clock()) + self._retention_s)
-        token_item = {**_key(pk, f"TOKEN#{token}"), "expires_at": expires_at}
+        expires_at = num_attr(int(self._clock()) + self._retention_s)
+        token_item = {**item_key(pk, f"TOKEN#{token}"), "expires_at": expires_at}
         bump: Item = {
             "TableName": self._table,
-            "Key": _key(pk, "COUNT"),
+            "Key": item_key(pk, "COUNT"),
             "UpdateExpression": "ADD used :one SET expires_at = :expires",
-            "ExpressionAttributeValues": {":one": _n(1), ":expires": expires_at},
+            "ExpressionAttributeValues": {":one": num_attr(1), ":expires": expires_at},
         }
         if limit > 0:
             # Counted even when unlimited, so a limit set later counts what was spent.
             bump["ConditionExpression"] = "attribute_not_exists(used) OR used < :limit"
-            bump["ExpressionAttributeValues"][":limit"] = _n(limit)
+            bump["ExpressionAttributeValues"][":limit"] = num_attr(limit)
         codes = self._transact([self._put_new(token_item), {"Update": bump}])
         if not codes or codes[0] == _CONDITION_FAILED:
             return True  # counted now, or counted before: the same token never counts twice
@@ -227,14 +229,14 @@ class DynamoJobStore:
         # META sorts after every EV# item, so one query returns the whole job.
         items = self._query(
             KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": _s(f"JOB#{job_id}")},
+            ExpressionAttributeValues={":pk": str_attr(f"JOB#{job_id}")},
             ConsistentRead=True,
         )
         metas = [item for item in items if item["sk"]["S"] == "META"]
         if not metas:
             return None
-        events = tuple(_event(item) for item in items if item["sk"]["S"].startswith("EV#"))
-        return _record(metas[0], events)
+        events = tuple(event_from_item(item) for item in items if item["sk"]["S"].startswith("EV#"))
+        return record_from_item(metas[0], events)
 
     def _user_metas(
         self, user_id: str, status: str | None, since: float | None, limit: int
@@ -245,14 +247,16 @@ class DynamoJobStore:
             KeyConditionExpression=keys,
             ScanIndexForward=False,
             stop_after=limit,
-            **_expression(status=status, since=since, user_id=user_id, since_is_key=True),
+            **list_filters(status=status, since=since, user_id=user_id, since_is_key=True),
         )
 
     def _all_metas(self, status: str | None, since: float | None) -> Items:
-        return self._scan(**_expression(status=status, since=since, only_jobs=True))
+        return self._scan(**list_filters(status=status, since=since, only_jobs=True))
 
     def _get_item(self, pk: str, sk: str) -> Item | None:
-        found = self._client.get_item(TableName=self._table, Key=_key(pk, sk), ConsistentRead=True)
+        found = self._client.get_item(
+            TableName=self._table, Key=item_key(pk, sk), ConsistentRead=True
+        )
         return found.get("Item")
 
     def _query(self, *, stop_after: int | None = None, **params: Any) -> Items:
@@ -295,145 +299,6 @@ class DynamoJobStore:
         raise EmojiForgeError("the job table is busy: gave up on one write")
 
 
-def create_table(client: DynamoDBClient, table_name: str) -> None:
-    """Create the job table as the CDK stack does (tests and local development)."""
-    client.create_table(
-        TableName=table_name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "correlation_id", "AttributeType": "S"},
-            {"AttributeName": "user_id", "AttributeType": "S"},
-            {"AttributeName": "created_at", "AttributeType": "N"},
-        ],
-        KeySchema=[
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "by_correlation",
-                "KeySchema": [{"AttributeName": "correlation_id", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            },
-            {
-                "IndexName": "by_user",
-                "KeySchema": [
-                    {"AttributeName": "user_id", "KeyType": "HASH"},
-                    {"AttributeName": "created_at", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            },
-        ],
-    )
-    client.get_waiter("table_exists").wait(
-        TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
-    )
-    client.update_time_to_live(
-        TableName=table_name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
-    )
-
-
-def _updated_meta(
-    meta: Item,
-    event: JobEvent,
-    reason: str | None,
-    add_cost_usd: float,
-    provider: str | None,
-) -> Item:
-    new = dict(meta)
-    new_status = next_status(meta["status"]["S"], event.status)
-    old_reason = meta["reason"]["S"] if "reason" in meta else None
-    new_reason = next_reason(event.status, new_status, old_reason, reason)
-    new["status"] = _s(new_status)
-    new.pop("reason", None)
-    if new_reason is not None:
-        new["reason"] = _s(new_reason)
-    new["updated_at"] = _n(max(event.at, float(meta["updated_at"]["N"])))
-    # Cost is added even from a late duplicate: money spent is spent. Decimal
-    # keeps the sum exact, as DynamoDB's own number type does.
-    cost = Decimal(meta["cost_usd"]["N"]) + Decimal(repr(add_cost_usd))
-    new["cost_usd"] = {"N": format(cost, "f")}
-    if provider is not None:
-        new["provider"] = _s(provider)
-    new["version"] = _n(int(meta["version"]["N"]) + 1)
-    return new
-
-
-def _event_item(job_id: str, seq: int, event: JobEvent, expires_at: Item) -> Item:
-    return {
-        **_key(f"JOB#{job_id}", f"EV#{seq:012d}"),
-        "at": _n(event.at),
-        "status": _s(event.status),
-        "detail": _s(_dump(event.detail)),
-        "expires_at": expires_at,
-    }
-
-
-def _event(item: Item) -> JobEvent:
-    return JobEvent(
-        at=float(item["at"]["N"]),
-        status=item["status"]["S"],
-        detail=json.loads(item["detail"]["S"]),
-    )
-
-
-def _record(meta: Item, events: tuple[JobEvent, ...]) -> JobRecord:
-    def optional(name: str) -> str | None:
-        return str(meta[name]["S"]) if name in meta else None
-
-    return JobRecord(
-        job_id=meta["pk"]["S"].removeprefix("JOB#"),
-        correlation_id=meta["correlation_id"]["S"],
-        user_id=meta["user_id"]["S"],
-        team_id=optional("team_id"),
-        status=meta["status"]["S"],
-        created_at=float(meta["created_at"]["N"]),
-        updated_at=float(meta["updated_at"]["N"]),
-        spec=json.loads(meta["spec"]["S"]),
-        reason=optional("reason"),
-        cost_usd=float(meta["cost_usd"]["N"]),
-        provider=optional("provider"),
-        events=events,
-    )
-
-
-def _expression(
-    *,
-    status: str | None,
-    since: float | None,
-    user_id: str | None = None,
-    since_is_key: bool = False,
-    only_jobs: bool = False,
-) -> Item:
-    """Filter and placeholder parameters for a list query or scan; DynamoDB
-    rejects empty or unused placeholder maps, so only what is used is sent."""
-    filters: list[str] = []
-    values: Item = {}
-    names: dict[str, str] = {}
-    if user_id is not None:
-        values[":user"] = _s(user_id)
-    if status is not None:
-        names["#status"] = "status"  # a reserved word in DynamoDB expressions
-        values[":status"] = _s(status)
-        filters.append("#status = :status")
-    if since is not None:
-        values[":since"] = _n(since)
-        if not since_is_key:
-            filters.append("created_at >= :since")
-    if only_jobs:
-        values[":meta"] = _s("META")
-        filters.append("sk = :meta")
-    params: Item = {"ExpressionAttributeValues": values} if values else {}
-    if filters:
-        params["FilterExpression"] = " AND ".join(filters)
-    if names:
-        params["ExpressionAttributeNames"] = names
-    return params
-
-
 def _raise_unless_ok(codes: Iterable[str]) -> None:
     failed = [code for code in codes if code not in ("None", "")]
     if failed:
@@ -442,20 +307,3 @@ def _raise_unless_ok(codes: Iterable[str]) -> None:
 
 def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, BACKOFF_S * 2**attempt))
-
-
-def _key(pk: str, sk: str) -> Item:
-    return {"pk": _s(pk), "sk": _s(sk)}
-
-
-def _s(value: str) -> Item:
-    return {"S": value}
-
-
-def _n(value: float) -> Item:
-    # Plain notation: repr() may give "1e-05", and Decimal keeps every digit of it.
-    return {"N": format(Decimal(repr(value)), "f")}
-
-
-def _dump(value: Mapping[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,40 @@
+"""AWS Lambda entry point of the webhook: translate the event, call the webhook.
+
+Cold start matters (Slack's trigger_id lives 3 s): only the webhook's own
+imports load here, never Pillow or an AI SDK, and everything is built once per
+container on the first request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emojiforge import logs
+from emojiforge.aws.lambda_http import http_method, to_http_request, to_lambda_response
+from emojiforge.aws.runtime import lambda_settings
+from emojiforge.webhook import HttpResponse, Webhook
+from emojiforge.wiring import build_queues, build_store, build_webhook
+
+_webhook: Webhook | None = None
+
+
+def _get_webhook() -> Webhook:
+    global _webhook
+    if _webhook is None:
+        settings = lambda_settings()
+        logs.configure(settings.log_level)
+        queue, _ = build_queues(settings)
+        _webhook = build_webhook(settings, queue=queue, store=build_store(settings))
+    return _webhook
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if http_method(event) != "POST":
+        return to_lambda_response(HttpResponse(405, "POST only", {"allow": "POST"}))
+    return to_lambda_response(_get_webhook().handle(to_http_request(event)))
+
+
+def reset() -> None:
+    """Forget the built webhook (tests switch settings between cases)."""
+    global _webhook
+    _webhook = None

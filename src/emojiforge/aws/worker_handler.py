@@ -1,0 +1,76 @@
+"""AWS Lambda entry point of the worker: one SQS FIFO record → Worker.process.
+
+Partial batch failures come from Powertools (``SqsFifoPartialProcessor``): a
+record that should be retried is reported in ``batchItemFailures`` and SQS
+redelivers only that one (then dead-letters it after maxReceiveCount). A
+poison record is sent to the dead-letter queue at once and reported done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    SqsFifoPartialProcessor,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from emojiforge import logs
+from emojiforge.aws.runtime import lambda_settings
+from emojiforge.queues.base import Queue
+from emojiforge.wiring import build_public_url_for, build_queues, build_store, build_worker
+from emojiforge.worker import Outcome, Worker
+
+_built: tuple[Worker, Queue] | None = None
+
+
+class RetryLater(Exception):
+    """Raised so Powertools reports the record as failed: SQS redelivers it."""
+
+
+def _get() -> tuple[Worker, Queue]:
+    global _built
+    if _built is None:
+        settings = lambda_settings()
+        logs.configure(settings.log_level)
+        _, dead_letter = build_queues(settings)
+        worker = build_worker(
+            settings, store=build_store(settings), public_url_for=build_public_url_for(settings)
+        )
+        _built = (worker, dead_letter)
+    return _built
+
+
+def record_handler(record: SQSRecord) -> None:
+    worker, dead_letter = _get()
+    count = int(record.attributes.approximate_receive_count or 1)
+    outcome = worker.process(record.body, receive_count=count)
+    if outcome is Outcome.RETRY:
+        raise RetryLater(record.message_id)
+    if outcome is Outcome.POISON:
+        group = record.attributes.message_group_id or "poison"
+        attributes = {
+            key: value.string_value
+            for key, value in (record.message_attributes or {}).items()
+            if value.string_value is not None
+        }
+        dead_letter.send(
+            record.body,
+            group_id=group,
+            dedup_id=record.message_id,
+            attributes={**attributes, "dead_letter_reason": "poison"},
+        )
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    processor = SqsFifoPartialProcessor()
+    result = process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+    return dict(result)
+
+
+def reset() -> None:
+    global _built
+    _built = None
