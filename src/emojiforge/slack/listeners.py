@@ -107,7 +107,8 @@ def register(app: App, deps: ListenerDeps) -> None:
             team_id=(shortcut.get("team") or {}).get("id"),
             channel_id=(shortcut.get("channel") or {}).get("id"),
             message_ts=message.get("ts"),
-            thread_ts=message.get("thread_ts"),
+            # Reply in the message's thread (or start one on it).
+            thread_ts=message.get("thread_ts") or message.get("ts"),
             response_url=shortcut.get("response_url"),
             source_text=text,
         )
