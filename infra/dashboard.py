@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
@@ -38,7 +38,13 @@ class AppDashboard(Construct):
         alarms: list[cloudwatch.Alarm],
     ) -> None:
         super().__init__(scope, id)
-        dashboard = cloudwatch.Dashboard(self, "Dashboard", default_interval=Duration.hours(3))
+        dashboard = cloudwatch.Dashboard(
+            self,
+            "Dashboard",
+            # Named after the stack so operators find it; a second stack gets its own.
+            dashboard_name=Stack.of(self).stack_name,
+            default_interval=Duration.hours(3),
+        )
         dashboard.add_widgets(
             cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(alarms), width=24)
         )

@@ -9,7 +9,10 @@ from constructs import Construct
 # A job is tried this many times before it is parked in the dead-letter queue; the
 # app reads the same number (EMOJIFORGE_MAX_RECEIVES) to tell the user on the last try.
 MAX_RECEIVES = 3
-# The longest SQS keeps a message: time for an operator to inspect and redrive.
+# A job nobody could run for days is stale for its user; SQS's default, stated.
+JOB_RETENTION = Duration.days(4)
+# The longest SQS keeps a message: time for an operator to inspect and redrive, and
+# longer than JOB_RETENTION as AWS advises, so a job never expires on its way there.
 DLQ_RETENTION = Duration.days(14)
 
 
@@ -29,11 +32,12 @@ class JobQueues(Construct):
             self,
             "Jobs",
             fifo=True,
-            # The webhook sets a de-duplication id per Slack request, so a retried
-            # Slack delivery with the same id is dropped; content-based de-dup would
-            # also drop two genuine requests that happen to read the same.
+            # The webhook derives the de-duplication id from the Slack request, so a
+            # retried delivery is dropped even though it gets a new job id and time
+            # (which would make the content, and a content hash, differ).
             content_based_deduplication=False,
             visibility_timeout=Duration.seconds(visibility_timeout_s),
+            retention_period=JOB_RETENTION,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             dead_letter_queue=sqs.DeadLetterQueue(

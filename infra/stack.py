@@ -43,9 +43,11 @@ class EmojiForgeStack(Stack):
         webhook, worker = functions.webhook, functions.worker
 
         # Least privilege. The webhook only enqueues: no receive or delete, and no
-        # bucket. The worker's receive/delete comes with its SQS event source; moving
-        # a message to the dead-letter queue is done by SQS, not by the worker.
+        # bucket. The worker's receive/delete comes with its SQS event source. SQS
+        # dead-letters a job after its last failed try; the worker itself sends only a
+        # poison record (one that can never succeed) straight to the dead-letter queue.
         queues.jobs.grant_send_messages(webhook)
+        queues.dead_letter.grant_send_messages(worker)
         for function in (webhook, worker):
             secret.grant_read(function)
             table.grant(function, *JOB_TABLE_ACTIONS)

@@ -11,7 +11,10 @@ from typing import TYPE_CHECKING
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
 
+from emojiforge.errors import QueueError
 from emojiforge.queues.sqlite import DEAD_LETTER_SOURCE
 from emojiforge.queues.sqs import SQSQueue, create_fifo_queues, to_message
 from tests.aws.conftest import REGION, unique_name
@@ -71,7 +74,7 @@ class QueueFactory:
             max_receives=max_receives,
             visibility_timeout_s=math.ceil(visibility_timeout_s),
         )
-        # The main queue first: SQS refuses to delete a DLQ some queue still names.
+        # Main queue first, so no redrive policy ever names a deleted queue.
         self.created += [main_url, dlq_url]
         return SQSQueue(self.sqs, main_url), SQSQueue(self.sqs, dlq_url)
 
@@ -242,3 +245,70 @@ def test_a_dead_letter_names_its_source_queue_like_the_sqlite_one() -> None:
 
     assert message.attributes == {"correlation_id": "req_1", DEAD_LETTER_SOURCE: "jobs.fifo"}
     assert (message.group_id, message.dedup_id, message.sent_at) == ("U1", "d1", 1_700_000_000.0)
+
+
+# Real SQS answers a FIFO receipt that expired, or whose message is gone, with
+# errors moto never sends; botocore's Stubber replays them offline.
+GONE = (
+    "Value r1 for parameter ReceiptHandle is invalid. Reason: Message does not exist "
+    "or is not available for visibility timeout change."
+)
+
+
+@pytest.fixture
+def stubbed() -> Iterator[tuple[SQSQueue, Stubber]]:
+    client = boto3.client(
+        "sqs",
+        endpoint_url="http://127.0.0.1:9",  # never reached: the stubber answers
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with Stubber(client) as stubber:
+        yield SQSQueue(client, "http://127.0.0.1:9/123456789012/jobs.fifo"), stubber
+        stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("InvalidParameterValue", GONE),
+        ("AWS.SimpleQueueService.MessageNotInflight", "Message not inflight."),
+    ],
+)
+def test_sqs_errors_for_a_gone_receipt_raise_queue_errors(
+    stubbed: tuple[SQSQueue, Stubber], code: str, message: str
+) -> None:
+    queue, stubber = stubbed
+    stubber.add_client_error("change_message_visibility", code, message)
+
+    with pytest.raises(QueueError, match=r"jobs\.fifo"):
+        queue.change_visibility("r1", 0)
+
+
+def test_deleting_an_expired_receipt_is_ignored(stubbed: tuple[SQSQueue, Stubber]) -> None:
+    queue, stubber = stubbed
+    stubber.add_client_error(
+        "delete_message",
+        "InvalidParameterValue",
+        "Value r1 for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.",
+    )
+
+    queue.delete("r1")
+
+
+def test_other_sqs_errors_are_not_mistaken_for_stale_receipts(
+    stubbed: tuple[SQSQueue, Stubber],
+) -> None:
+    queue, stubber = stubbed
+    stubber.add_client_error("delete_message", "AccessDenied", "Access to the resource is denied.")
+    stubber.add_client_error(
+        "change_message_visibility",
+        "InvalidParameterValue",
+        "Value 50000 for parameter VisibilityTimeout is invalid.",
+    )
+
+    with pytest.raises(ClientError, match="AccessDenied"):
+        queue.delete("r1")
+    with pytest.raises(ClientError, match="VisibilityTimeout"):
+        queue.change_visibility("r1", 100)

@@ -146,7 +146,7 @@ class FakeSlack:
         ``status=429`` answers ``ratelimited`` with a ``Retry-After`` header (1 s
         unless given); ``status=500`` answers a server error; ``error=...`` with
         the default status answers HTTP 200 ``{"ok": false, "error": ...}`` as
-        Slack does for most refusals.
+        Slack does for most refusals. ``method="upload"`` fails the upload URL.
         """
         if status == 429 and retry_after is None:
             retry_after = 1
@@ -258,7 +258,8 @@ class FakeSlack:
 
     def _conversations_open(self, params: dict[str, Any], token: str) -> dict[str, Any]:
         users = str(_required(params, "users"))
-        return {"channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+        # A stable DM id per user, so tests can predict it: U123 -> D123.
+        return {"channel": {"id": "D" + users.split(",")[0][1:]}}
 
     def _get_upload_url(self, params: dict[str, Any], token: str) -> dict[str, Any]:
         _required(params, "filename")

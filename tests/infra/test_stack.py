@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import fields
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+from cfnlint.api import lint_all
 from infra.functions import WEBHOOK_HANDLER, WORKER_HANDLER
 
 from emojiforge.settings import Settings
@@ -43,18 +45,39 @@ def only(template: Template, kind: str, props: dict[str, Any] | None = None) -> 
     return next(iter(matches.items()))
 
 
-def function_actions(template: Template, handler: str) -> set[str]:
-    """Every IAM action granted to the role of the function with ``handler``."""
+def function_statements(template: Template, handler: str) -> list[dict[str, Any]]:
+    """The IAM statements of the role of the function with ``handler``."""
     _, function = only(template, "AWS::Lambda::Function", {"Handler": handler})
     role_id = function["Properties"]["Role"]["Fn::GetAtt"][0]
-    actions: set[str] = set()
-    for policy in template.find_resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} not in policy["Properties"]["Roles"]:
-            continue
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
-            granted = statement["Action"]
-            actions.update([granted] if isinstance(granted, str) else granted)
-    return actions
+    return [
+        statement
+        for policy in template.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+
+
+def actions_of(statement: dict[str, Any]) -> set[str]:
+    granted = statement["Action"]
+    return {granted} if isinstance(granted, str) else set(granted)
+
+
+def function_actions(template: Template, handler: str) -> set[str]:
+    """Every IAM action granted to the role of the function with ``handler``."""
+    return {
+        action
+        for statement in function_statements(template, handler)
+        for action in actions_of(statement)
+    }
+
+
+def queue_ids(template: Template) -> tuple[str, str]:
+    """(jobs queue, dead-letter queue) logical ids: the jobs queue has the redrive policy."""
+    queues = fifo_queues(template)
+    jobs = [i for i, q in queues.items() if "RedrivePolicy" in q["Properties"]]
+    dead = [i for i, q in queues.items() if "RedrivePolicy" not in q["Properties"]]
+    assert len(jobs) == len(dead) == 1
+    return jobs[0], dead[0]
 
 
 def fifo_queues(template: Template) -> Mapping[str, Any]:
@@ -166,14 +189,14 @@ def test_log_retention_follows_context(tuned: Template) -> None:
 
 
 def test_jobs_go_to_a_fifo_dead_letter_queue_after_three_receives(template: Template) -> None:
+    template.resource_count_is("AWS::SQS::Queue", 2)
     queues = fifo_queues(template)
-    assert len(queues) == 2
-    ((jobs_id, jobs),) = [(i, q) for i, q in queues.items() if "RedrivePolicy" in q["Properties"]]
-    redrive = jobs["Properties"]["RedrivePolicy"]
+    jobs_id, dead_id = queue_ids(template)
+    redrive = queues[jobs_id]["Properties"]["RedrivePolicy"]
     assert redrive["maxReceiveCount"] == 3
-    dlq_id = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
-    assert dlq_id != jobs_id
-    assert queues[dlq_id]["Properties"]["MessageRetentionPeriod"] == FOURTEEN_DAYS_S
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": [dead_id, "Arn"]}
+    assert queues[dead_id]["Properties"]["MessageRetentionPeriod"] == FOURTEEN_DAYS_S
+    assert queues[jobs_id]["Properties"]["MessageRetentionPeriod"] < FOURTEEN_DAYS_S
 
 
 def test_queues_are_encrypted_and_deduplicate_by_id_not_content(template: Template) -> None:
@@ -250,11 +273,32 @@ def test_webhook_cannot_touch_the_image_bucket(template: Template) -> None:
     assert not [action for action in actions if action.startswith("s3:")]
 
 
+def test_webhook_enqueues_only_on_the_jobs_queue(template: Template) -> None:
+    jobs_id, _ = queue_ids(template)
+    sends = [
+        statement["Resource"]
+        for statement in function_statements(template, WEBHOOK_HANDLER)
+        if "sqs:SendMessage" in actions_of(statement)
+    ]
+    assert sends == [{"Fn::GetAtt": [jobs_id, "Arn"]}]
+
+
 def test_worker_consumes_jobs_and_can_sign_image_urls(template: Template) -> None:
     actions = function_actions(template, WORKER_HANDLER)
     assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "s3:PutObject"} <= actions
     assert "s3:GetObject*" in actions or "s3:GetObject" in actions
-    assert "sqs:SendMessage" not in actions
+    assert not [action for action in actions if action.startswith("s3:Delete")]
+
+
+def test_worker_sends_only_to_the_dead_letter_queue(template: Template) -> None:
+    # Poison records go straight to the dead-letter queue; the worker never enqueues jobs.
+    _, dead_id = queue_ids(template)
+    sends = [
+        statement["Resource"]
+        for statement in function_statements(template, WORKER_HANDLER)
+        if "sqs:SendMessage" in actions_of(statement)
+    ]
+    assert sends == [{"Fn::GetAtt": [dead_id, "Arn"]}]
 
 
 @pytest.mark.parametrize("handler", [WEBHOOK_HANDLER, WORKER_HANDLER])
@@ -413,13 +457,9 @@ def test_first_dead_lettered_job_raises_the_alarm(template: Template) -> None:
     properties = dlq_alarm["Properties"]
     assert properties["Threshold"] == 1
     assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
-    dlq_ids = [
-        queue_id
-        for queue_id, queue in fifo_queues(template).items()
-        if "RedrivePolicy" not in queue["Properties"]
-    ]
+    _, dead_id = queue_ids(template)
     assert properties["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq_ids[0], "QueueName"]}}
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_id, "QueueName"]}}
     ]
 
 
@@ -475,3 +515,10 @@ def test_dashboard_shows_the_app_metrics(template: Template) -> None:
 )
 def test_stack_outputs_what_the_operator_needs(template: Template, name: str) -> None:
     template.has_output(name, {"Value": Match.any_value()})
+
+
+def test_template_has_no_cloudformation_lint_errors(template: Template) -> None:
+    # cfn-lint knows each property's allowed values, which synth does not check.
+    matches = lint_all(json.dumps(template.to_json()))
+    errors = [f"{m.rule.id} {m.message}" for m in matches if m.rule.id.startswith("E")]
+    assert not errors

@@ -80,8 +80,8 @@ def admin_client(fake: FakeSlack) -> Any:
     return make_web_client(fake.admin_token, fake.base_url, max_retries=2, backoff_s=0.01)
 
 
-def public_url(key: str, emoji: Emoji) -> str:
-    return f"{BUCKET}/{key}"
+def public_url(name: str, emoji: Emoji) -> str:
+    return f"{BUCKET}/{name}.{emoji.extension}"
 
 
 def posted(fake: FakeSlack, method: str = "chat.postMessage") -> list[dict[str, Any]]:
@@ -185,7 +185,7 @@ def test_enterprise_adds_the_emoji_by_url_and_reacts_to_the_message(
 
     result = delivery.deliver(job, [("happy-dance", make_emoji())])
 
-    assert enterprise.added_emoji == {"happy-dance": f"{BUCKET}/job_1/happy-dance.png"}
+    assert enterprise.added_emoji == {"happy-dance": f"{BUCKET}/happy-dance.png"}
     assert enterprise.reactions == [
         {"channel": "C789", "timestamp": "1700000000.000200", "name": "happy-dance"}
     ]

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from emojiforge.cli import generate, manifest, serve, settings_doc
+from emojiforge.cli import doctor, generate, manifest, ops, serve, settings_doc
 from emojiforge.errors import EmojiForgeError
 
-_COMMANDS = (generate, serve, manifest, settings_doc)
+_COMMANDS = (generate, serve, manifest, ops, doctor, settings_doc)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,7 @@
 """Remove the plain background an image provider paints when it cannot give alpha.
 
-Only background connected to the border goes: a white eye inside a white-outlined
-face is enclosed by the face, so it stays. Images that already carry alpha, and
+Only background connected to the border goes: a white eye on a white background
+is enclosed by the face around it, so it stays. Images that already carry alpha, and
 images whose border is not one plain colour (photos), come back unchanged.
 """
 

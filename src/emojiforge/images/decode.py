@@ -144,4 +144,6 @@ def _working_rgba(frame: Image.Image) -> Image.Image:
     if frame.mode in ("RGB", "L"):
         return frame.reduce(factor).convert("RGBA")
     rgba = frame if frame.mode == "RGBA" else frame.convert("RGBA")
+    if rgba.getchannel("A").getextrema() == (255, 255):
+        return rgba.reduce(factor)  # opaque after all (common in AI output): nothing can bleed
     return rgba.convert("RGBa").reduce(factor).convert("RGBA")

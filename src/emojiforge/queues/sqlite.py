@@ -1,9 +1,10 @@
 """The embedded queue: SQS FIFO semantics in one SQLite file.
 
 A main queue and its dead-letter queue live in the same file, so moving a
-message to the dead-letter queue is a single transaction. Every receive runs
-under ``BEGIN IMMEDIATE``: SQLite admits one writer at a time, across threads
-and processes alike, so two consumers never take the same message.
+message to the dead-letter queue is a single transaction. Send and receive
+read, then write, under ``BEGIN IMMEDIATE``: SQLite admits one writer at a
+time, across threads and processes alike, so two consumers never take the same
+message and two senders never both pass the de-duplication check.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ MAX_BATCH = 10
 # A long poll rechecks this often, to see messages sent by another process.
 POLL_STEP_S = 0.1
 BUSY_TIMEOUT_S = 30.0
+# Expired de-duplication ids are swept now and then, not on every send: an
+# index to find them cheaply would cost more than the occasional scan.
+DEDUP_SWEEP_EVERY = 200
 
 _SCHEMA = """
 BEGIN IMMEDIATE;
@@ -43,7 +47,7 @@ CREATE TABLE IF NOT EXISTS messages (
     sent_at REAL NOT NULL,
     visible_at REAL NOT NULL,  -- later than now while in flight
     receive_count INTEGER NOT NULL DEFAULT 0,
-    receipt TEXT UNIQUE  -- of the latest receive only, so older ones go stale
+    receipt TEXT  -- of the latest receive only, so older ones go stale
 );
 CREATE INDEX IF NOT EXISTS messages_by_queue ON messages (queue, seq);
 CREATE INDEX IF NOT EXISTS messages_by_group ON messages (queue, group_id, visible_at);
@@ -55,7 +59,6 @@ CREATE TABLE IF NOT EXISTS dedup (
     expires_at REAL NOT NULL,
     PRIMARY KEY (queue, dedup_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dedup_by_expiry ON dedup (queue, expires_at);
 COMMIT;
 """
 
@@ -97,6 +100,7 @@ class SQLiteQueue:
         self._dead_letter = dead_letter
         self._clock = clock
         self._wakeup = _wakeup_for(self.path, name)
+        self._sends = 0
         # One connection per queue, guarded by a lock: SQLite serialises writers
         # anyway, and the lock lets the webhook and worker threads share it.
         self._lock = threading.RLock()
@@ -119,7 +123,9 @@ class SQLiteQueue:
             if known is not None:
                 return str(known["message_id"])
             message_id = str(uuid.uuid4())
-            db.execute("DELETE FROM dedup WHERE queue = ? AND expires_at <= ?", (self.name, now))
+            self._sends += 1
+            if self._sends % DEDUP_SWEEP_EVERY == 0:
+                db.execute("DELETE FROM dedup WHERE expires_at <= ?", (now,))
             db.execute(
                 "INSERT OR REPLACE INTO dedup VALUES (?, ?, ?, ?)",
                 (self.name, dedup_id, message_id, now + DEDUP_WINDOW_S),
@@ -158,7 +164,8 @@ class SQLiteQueue:
         # A stale receipt matches nothing, so deleting twice is harmless, as in SQS.
         with self._lock:
             self._db.execute(
-                "DELETE FROM messages WHERE queue = ? AND receipt = ?", (self.name, receipt)
+                "DELETE FROM messages WHERE seq = ? AND queue = ? AND receipt = ?",
+                (_seq_of(receipt), self.name, receipt),
             )
 
     def change_visibility(self, receipt: str, timeout_s: float) -> None:
@@ -166,8 +173,8 @@ class SQLiteQueue:
             raise ValueError("timeout_s must not be negative")
         with self._lock:
             changed = self._db.execute(
-                "UPDATE messages SET visible_at = ? WHERE queue = ? AND receipt = ?",
-                (self._clock() + timeout_s, self.name, receipt),
+                "UPDATE messages SET visible_at = ? WHERE seq = ? AND queue = ? AND receipt = ?",
+                (self._clock() + timeout_s, _seq_of(receipt), self.name, receipt),
             ).rowcount
         if not changed:
             raise QueueError(self.name, "the message was deleted or received again since")
@@ -219,14 +226,14 @@ class SQLiteQueue:
                 rows = db.execute(
                     _CANDIDATES, {"queue": self.name, "now": now, "limit": limit - len(taken)}
                 ).fetchall()
-                exhausted = False
+                moved = False
                 for row in rows:
                     if self._is_exhausted(row):
                         self._move_to_dead_letter(db, row, now)
-                        exhausted = True
+                        moved = True
                     else:
                         taken.append(self._hide(db, row, now + hide_for))
-                if not exhausted:
+                if not moved:
                     break
                 # Moving a group's head unblocks the message behind it: look again.
                 moved_any = True
@@ -238,7 +245,7 @@ class SQLiteQueue:
         return self._max_receives is not None and row["receive_count"] >= self._max_receives
 
     def _hide(self, db: sqlite3.Connection, row: sqlite3.Row, until: float) -> Message:
-        receipt = uuid.uuid4().hex
+        receipt = f"{row['seq']}.{uuid.uuid4().hex}"
         db.execute(
             "UPDATE messages SET receipt = ?, visible_at = ?, receive_count = receive_count + 1"
             " WHERE seq = ?",
@@ -334,6 +341,16 @@ def _check_redrive(path: Path, max_receives: int | None, dead_letter: SQLiteQueu
         raise ValueError("max_receives must be at least 1")
     if dead_letter is not None and dead_letter.path != path:
         raise ValueError("the dead-letter queue must live in the same file")
+
+
+def _seq_of(receipt: str) -> int:
+    """The row a receipt points at; -1, which matches no row, if it is malformed.
+
+    Receipts start with the row's key so that delete and change_visibility are
+    primary-key lookups: no receipt index to update on every send and receive.
+    """
+    seq, _, _ = receipt.partition(".")
+    return int(seq) if seq.isdigit() else -1
 
 
 def _message(row: sqlite3.Row, *, receipt: str, receive_count: int) -> Message:

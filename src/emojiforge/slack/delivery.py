@@ -16,53 +16,34 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from emojiforge.errors import DeliveryError
 from emojiforge.images.model import Emoji
 from emojiforge.jobs import Job
 from emojiforge.slack import messages
-from emojiforge.store.base import JobStore
+from emojiforge.slack.api_errors import (
+    CHANNEL_GONE,
+    VIEW_GONE,
+    as_delivery_errors,
+    error_code,
+    is_transient,
+)
+from emojiforge.store.base import JobEvent, JobStore
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Step = dict[str, Any]
-# Called with a storage key ("<job_id>/<name>.<ext>") and the emoji; returns a URL
-# Slack can fetch (an S3 presigned URL in AWS), or None when there is none (local).
+# Called with the emoji's name and the emoji; returns a URL Slack can fetch (an S3
+# presigned URL in AWS), or None when there is none (local without a public URL).
 PublicUrlFor = Callable[[str, Emoji], str | None]
 
 STEPS = ("upload", "emoji-added", "message", "reaction", "failure-notice")
-
-# The bot is not (or no longer) in the channel: the user still gets a DM.
-_CHANNEL_GONE = frozenset(
-    {"not_in_channel", "channel_not_found", "is_archived", "user_not_in_channel"}
-)
-# The modal was closed or replaced: nothing to update, and nothing wrong.
-_VIEW_GONE = frozenset({"not_found", "view_not_found", "hash_conflict"})
-# Slack said "later": the job may succeed on its next receive.
-_TRANSIENT = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
-# The token or its scopes are wrong: retrying cannot help, a person has to act.
-_NEEDS_ADMIN = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "missing_scope",
-        "not_allowed_token_type",
-        "no_permission",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -100,7 +81,7 @@ class SlackDelivery:
             self._update_view(job, messages.progress_view(job, stage))
 
     def existing_emoji_names(self) -> set[str]:
-        with _as_delivery_errors():
+        with as_delivery_errors():
             response = self._client.emoji_list()
         return set(response.get("emoji") or {})
 
@@ -118,7 +99,7 @@ class SlackDelivery:
             self._store.update(
                 job.job_id, "delivering", at=self._clock(), detail={"options": len(emojis)}
             )
-        with _as_delivery_errors():
+        with as_delivery_errors():
             upload = self._once(job, "upload", done, lambda: self._upload(job, emojis))
             added = self._maybe_add_to_workspace(job, emojis, done)
             message = self._once(
@@ -201,7 +182,7 @@ class SlackDelivery:
         name, emoji = emojis[0]
 
         def add_emoji() -> Step:
-            url = public_url_for(f"{job.job_id}/{name}.{emoji.extension}", emoji)
+            url = public_url_for(name, emoji)
             if url is None:
                 return {"name": None, "error": "no_public_url"}
             return _add_emoji(admin, job, name, url)
@@ -238,7 +219,7 @@ class SlackDelivery:
             except SlackApiError as exc:
                 # A file still being processed cannot be shown in an image block yet;
                 # the images are already in the upload message just above.
-                if _code(exc) != "invalid_blocks":
+                if error_code(exc) != "invalid_blocks":
                     raise
                 return post(channel, thread_ts, [])
 
@@ -256,11 +237,11 @@ class SlackDelivery:
         try:
             self._client.reactions_add(channel=channel, timestamp=ts, name=name)
         except SlackApiError as exc:
-            if _is_transient(exc):
+            if is_transient(exc):
                 raise
-            if _code(exc) != "already_reacted":
-                log.warning("no reaction for job %s: %s", job.job_id, _code(exc))
-                return {"name": None, "error": _code(exc)}
+            if error_code(exc) != "already_reacted":
+                log.warning("no reaction for job %s: %s", job.job_id, error_code(exc))
+                return {"name": None, "error": error_code(exc)}
         return {"name": name}
 
     def _send_failure(self, job: Job, user_message: str) -> Step:
@@ -274,7 +255,7 @@ class SlackDelivery:
                 )
                 return {"channel": job.channel_id, "ephemeral": True}
             except SlackApiError as exc:
-                if _code(exc) not in _CHANNEL_GONE:
+                if error_code(exc) not in CHANNEL_GONE:
                     raise
         dm = self._open_dm(job)
         response = self._client.chat_postMessage(channel=dm, text=text)
@@ -293,10 +274,13 @@ class SlackDelivery:
             try:
                 return channel, send(channel, thread_ts)
             except SlackApiError as exc:
-                if _code(exc) not in _CHANNEL_GONE:
+                if error_code(exc) not in CHANNEL_GONE:
                     raise
                 log.info(
-                    "cannot post in %s (%s): sending job %s by DM", channel, _code(exc), job.job_id
+                    "cannot post in %s (%s): sending job %s by DM",
+                    channel,
+                    error_code(exc),
+                    job.job_id,
                 )
         dm = self._open_dm(job)
         return dm, send(dm, None)
@@ -318,8 +302,8 @@ class SlackDelivery:
             self._client.views_update(view_id=job.view_id, view=view)
         except SlackApiError as exc:
             # The user may have closed the modal; the channel/DM message still arrives.
-            level = logging.INFO if _code(exc) in _VIEW_GONE else logging.WARNING
-            log.log(level, "modal of job %s not updated: %s", job.job_id, _code(exc))
+            level = logging.INFO if error_code(exc) in VIEW_GONE else logging.WARNING
+            log.log(level, "modal of job %s not updated: %s", job.job_id, error_code(exc))
         except (SlackClientError, OSError) as exc:
             log.warning("modal of job %s not updated: %s", job.job_id, exc)
 
@@ -328,47 +312,13 @@ def _add_emoji(admin: WebClient, job: Job, name: str, url: str) -> Step:
     try:
         admin.admin_emoji_add(name=name, url=url)
     except SlackApiError as exc:
-        if _is_transient(exc):
+        if is_transient(exc):
             raise
         # Taken name, no Enterprise, no scope: the user still has the image and the link.
-        log.warning("emoji %s not added for job %s: %s", name, job.job_id, _code(exc))
-        return {"name": None, "error": _code(exc)}
+        log.warning("emoji %s not added for job %s: %s", name, job.job_id, error_code(exc))
+        return {"name": None, "error": error_code(exc)}
     return {"name": name}
 
 
-def _steps_done(events: Any) -> dict[str, Step]:
+def _steps_done(events: Iterable[JobEvent]) -> dict[str, Step]:
     return {event.status: dict(event.detail) for event in events if event.status in STEPS}
-
-
-def _code(exc: SlackApiError) -> str:
-    data = exc.response.data
-    return str(data.get("error", "")) if isinstance(data, dict) else ""
-
-
-def _is_transient(exc: SlackApiError) -> bool:
-    status = exc.response.status_code
-    return status == 429 or status >= 500 or _code(exc) in _TRANSIENT
-
-
-@contextmanager
-def _as_delivery_errors() -> Iterator[None]:
-    """Slack's failures as ``DeliveryError``: retryable when a later try can work."""
-    try:
-        yield
-    except SlackApiError as exc:
-        raise to_delivery_error(exc) from exc
-    except (SlackClientError, OSError) as exc:  # connection lost, upload URL refused
-        raise DeliveryError(
-            "connection", "I couldn't reach Slack; I'll try again.", retryable=True
-        ) from exc
-
-
-def to_delivery_error(exc: SlackApiError) -> DeliveryError:
-    status = exc.response.status_code
-    reason = _code(exc) if status == 200 else f"http_{status}"
-    if _is_transient(exc):
-        return DeliveryError(reason, "Slack is busy right now; I'll try again.", retryable=True)
-    if _code(exc) in _NEEDS_ADMIN:
-        message = "EmojiForge's Slack access is not valid; ask an admin to reinstall the app."
-        return DeliveryError(reason, message, retryable=False)
-    return DeliveryError(reason or "slack_error", "Slack refused the delivery.", retryable=False)
