@@ -65,6 +65,10 @@ def record_handler(record: SQSRecord) -> None:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     processor = SqsFifoPartialProcessor()
+    # With batch size 1 every failure is an "entire batch" failure; report it
+    # as a batch item failure instead of raising, so a retry is not counted as
+    # a Lambda error (that alarm is for real crashes).
+    processor.raise_on_entire_batch_failure = False
     result = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
