@@ -83,12 +83,12 @@ def check_storage(settings: Settings) -> list[Check]:
         detail = f"{visible} waiting, {in_flight} in flight, {dead} dead letters"
         fix = "Run `emojiforge dlq list` and see docs/runbook.md." if dead else ""
         checks.append(Check("queue", dead == 0, detail, fix))
-    except Exception as error:  # noqa: BLE001 (report any failure as a finding)
+    except Exception as error:
         checks.append(Check("queue", False, f"unreachable: {error}", "Check the queue settings."))
     try:
         build_store(settings).list(limit=1)
         checks.append(Check("job store", True, "reachable"))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         checks.append(
             Check("job store", False, f"unreachable: {error}", "Check the store settings.")
         )

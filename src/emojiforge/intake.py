@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from emojiforge.errors import InvalidInput
 from emojiforge.jobs import Job, parse_job
+from emojiforge.metrics import Metrics, NoMetrics
 from emojiforge.queues.base import Queue
 from emojiforge.store.base import JobStore
 
@@ -32,11 +33,13 @@ class JobIntake:
         *,
         daily_quota: int,
         clock: Callable[[], float] = time.time,
+        metrics: Metrics | None = None,
     ) -> None:
         self.queue = queue
         self.store = store
         self.daily_quota = daily_quota
         self.clock = clock
+        self.metrics = metrics or NoMetrics()
 
     def submit(self, job: Job) -> bool:
         """Queue ``job``; True when it is new, False for a repeat of one we have.
@@ -68,4 +71,5 @@ class JobIntake:
         )
         if created:
             self.store.update(job.job_id, "queued", at=self.clock())
+            self.metrics.count("JobsQueued")
         return created

@@ -6,12 +6,14 @@ One process on a laptop runs ADR-002's whole flow. Slack reaches it over HTTP
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from emojiforge.metrics import LocalMetrics
 from emojiforge.runner import QueueRunner
 from emojiforge.webhook import MAX_BODY_BYTES, HttpRequest, HttpResponse, Webhook
 
@@ -31,10 +33,12 @@ class LocalServer:
         host: str = "127.0.0.1",
         port: int = 3000,
         extra_routes: Route | None = None,
+        metrics: LocalMetrics | None = None,
     ) -> None:
         self.webhook = webhook
         self.runners = runners
         self.extra_routes = extra_routes
+        self.metrics = metrics
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
@@ -68,6 +72,9 @@ class LocalServer:
             return self.webhook.handle(request)
         if method == "GET" and path == "/healthz":
             return HttpResponse(200, "ok", {"content-type": "text/plain"})
+        if method == "GET" and path == "/metrics" and self.metrics is not None:
+            body = json.dumps(self.metrics.snapshot(), indent=2)
+            return HttpResponse(200, body, {"content-type": "application/json"})
         if self.extra_routes:
             response = self.extra_routes(method, path, request)
             if response is not None:

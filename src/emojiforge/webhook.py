@@ -20,6 +20,7 @@ from slack_sdk.signature import Clock, SignatureVerifier
 
 from emojiforge.jobs import new_correlation_id
 from emojiforge.logs import log_context
+from emojiforge.metrics import Metrics, NoMetrics
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +52,11 @@ class Webhook:
         signing_secret: str,
         *,
         clock: Callable[[], float] = time.time,
-        on_ack: Callable[[float, int], None] | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
-        self.on_ack = on_ack  # (milliseconds, status) for the ack-time metric
+        self.metrics = metrics or NoMetrics()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
@@ -63,8 +64,7 @@ class Webhook:
             response = self._handle(request)
             elapsed_ms = (time.perf_counter() - started) * 1000
             log.info("acked", extra={"status": response.status, "ack_ms": round(elapsed_ms, 1)})
-            if self.on_ack:
-                self.on_ack(elapsed_ms, response.status)
+            self.metrics.duration_ms("WebhookAckMs", elapsed_ms)
             return response
 
     def _handle(self, request: HttpRequest) -> HttpResponse:

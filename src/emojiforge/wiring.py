@@ -7,7 +7,9 @@ so importing this module stays cheap for the webhook.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from emojiforge.errors import ConfigError
@@ -15,6 +17,7 @@ from emojiforge.settings import Settings
 
 if TYPE_CHECKING:
     from emojiforge.images.model import ImageProvider
+    from emojiforge.metrics import Metrics
     from emojiforge.queues.base import Queue
     from emojiforge.store.base import JobStore
     from emojiforge.webhook import Webhook
@@ -115,7 +118,9 @@ def _web_client(settings: Settings, token: str) -> Any:
     return make_web_client(token, settings.slack_api_url)
 
 
-def build_webhook(settings: Settings, *, queue: Queue, store: JobStore) -> Webhook:
+def build_webhook(
+    settings: Settings, *, queue: Queue, store: JobStore, metrics: Metrics | None = None
+) -> Webhook:
     from slack_bolt import App
     from slack_bolt.authorization import AuthorizeResult
 
@@ -145,14 +150,14 @@ def build_webhook(settings: Settings, *, queue: Queue, store: JobStore) -> Webho
     listeners.register(
         app,
         listeners.ListenerDeps(
-            intake=JobIntake(queue, store, daily_quota=settings.daily_quota),
+            intake=JobIntake(queue, store, daily_quota=settings.daily_quota, metrics=metrics),
             emoji_names=EmojiNameCache(),
             providers=providers,
             default_provider=default_provider_name(settings),
             working_view=lambda job: progress_view(job, "queued"),
         ),
     )
-    return Webhook(app, settings.slack_signing_secret.reveal())
+    return Webhook(app, settings.slack_signing_secret.reveal(), metrics=metrics)
 
 
 def build_signed_files(settings: Settings) -> Any:
@@ -191,8 +196,29 @@ def build_public_url_for(settings: Settings) -> Any:
     return public_url_for
 
 
-def build_worker(settings: Settings, *, store: JobStore, public_url_for: Any = None) -> Worker:
+def _cached_providers(settings: Settings) -> Callable[[str | None], ImageProvider]:
+    """One provider (and so one HTTP client) per name for the worker's life."""
+    built: dict[str | None, ImageProvider] = {}
+    lock = threading.Lock()
+
+    def provider_for(name: str | None) -> ImageProvider:
+        with lock:
+            if name not in built:
+                built[name] = build_provider(settings, name)
+            return built[name]
+
+    return provider_for
+
+
+def build_worker(
+    settings: Settings,
+    *,
+    store: JobStore,
+    public_url_for: Any = None,
+    metrics: Metrics | None = None,
+) -> Worker:
     from emojiforge.images.pipeline import make_options
+    from emojiforge.metrics import NoMetrics
     from emojiforge.slack.delivery import SlackDelivery
     from emojiforge.worker import Worker
 
@@ -207,8 +233,9 @@ def build_worker(settings: Settings, *, store: JobStore, public_url_for: Any = N
     return Worker(
         store=store,
         delivery=delivery,
-        provider_for=lambda name: build_provider(settings, name),
+        provider_for=_cached_providers(settings),
         make_options=make_options,
         max_receives=settings.max_receives,
         clock=time.time,
+        metrics=metrics or NoMetrics(),
     )

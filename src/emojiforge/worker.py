@@ -14,13 +14,15 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from emojiforge.errors import EmojiForgeError, ImageError, InvalidInput, ProviderError
 from emojiforge.images.model import Emoji, ImageProvider
 from emojiforge.jobs import EmojiSpec, Job, parse_job
 from emojiforge.logs import log_context
+from emojiforge.metrics import Metrics, NoMetrics
 from emojiforge.names import option_names, suggest_name
 from emojiforge.store.base import JobStore
 
@@ -56,6 +58,7 @@ class Worker:
     make_options: MakeOptions
     max_receives: int = 3
     clock: Callable[[], float] = time.time
+    metrics: Metrics = field(default_factory=NoMetrics)
 
     def process(self, body: str, *, receive_count: int = 1) -> Outcome:
         try:
@@ -84,6 +87,8 @@ class Worker:
             log.info("already delivered; dropping the redelivered message")
             return Outcome.DONE
         self.store.update(job.job_id, "receive", at=started, detail={"count": receive_count})
+        if receive_count == 1:
+            self.metrics.duration_ms("QueueWaitMs", _ms_since(job.timestamp, started))
         last_chance = receive_count >= self.max_receives
         try:
             self._make_and_deliver(job)
@@ -99,7 +104,10 @@ class Worker:
         except Exception:
             log.exception("unexpected failure")
             return self._failed(job, "unexpected", UNEXPECTED, True, last_chance)
+        end_to_end = _ms_since(job.timestamp, self.clock())
         log.info("delivered", extra={"duration_ms": round((self.clock() - started) * 1000)})
+        self.metrics.count("JobsDelivered")
+        self.metrics.duration_ms("EndToEndMs", end_to_end)
         return Outcome.DONE
 
     def _make_and_deliver(self, job: Job) -> None:
@@ -107,15 +115,20 @@ class Worker:
         provider = self.provider_for(spec.provider)
         self.store.update(job.job_id, "generating", at=self.clock(), provider=provider.name)
         self.delivery.progress(job, "generating")
+        generating = self.clock()
         emojis = self.make_options(spec, provider)
+        self.metrics.duration_ms("GenerationMs", (self.clock() - generating) * 1000)
         cost = float(getattr(getattr(provider, "last_usage", None), "estimated_cost_usd", 0.0))
+        self.metrics.cost_usd(cost)
         for index, emoji in enumerate(emojis):
             detail = {"index": index, "bytes": emoji.size, "frames": emoji.frames}
             self.store.update(job.job_id, "option", at=self.clock(), detail=detail)
         self.store.update(job.job_id, "delivering", at=self.clock(), add_cost_usd=cost)
         self.delivery.progress(job, "delivering")
+        delivering = self.clock()
         names = _names(spec, len(emojis), self.delivery.existing_emoji_names())
         self.delivery.deliver(job, list(zip(names, emojis, strict=True)))
+        self.metrics.duration_ms("DeliveryMs", (self.clock() - delivering) * 1000)
         self.store.update(job.job_id, "delivered", at=self.clock(), detail={"names": names})
 
     def _failed(
@@ -124,8 +137,10 @@ class Worker:
         if retryable and not last_chance:
             log.warning("will retry: %s", reason)
             self.store.update(job.job_id, "retry", at=self.clock(), detail={"reason": reason})
+            self.metrics.count("JobsRetried", reason=reason)
             return Outcome.RETRY
         log.error("job failed: %s", reason)
+        self.metrics.count("JobsFailed", reason=reason)
         self.store.update(job.job_id, "failed", at=self.clock(), reason=reason)
         self.delivery.notify_failure(job, user_message)
         # A retryable failure on its last receive stays on the queue, which
@@ -136,6 +151,14 @@ class Worker:
 def _names(spec: EmojiSpec, count: int, existing: Sequence[str] | set[str]) -> list[str]:
     base = spec.name or suggest_name(spec.description)
     return option_names(base, count, set(existing))
+
+
+def _ms_since(timestamp: str, now: float) -> float:
+    try:
+        then = datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+    return max(0.0, (now - then) * 1000)
 
 
 def _peek(body: str, key: str) -> str | None:

@@ -17,7 +17,7 @@ from infra.functions import WEBHOOK_HANDLER, WORKER_HANDLER
 
 from emojiforge.settings import Settings
 from emojiforge.store.dynamodb_items import create_table
-from tests.infra.conftest import synthesize
+from tests.infra.synth import synthesize
 
 FOURTEEN_DAYS_S = 14 * 24 * 3600
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from emojiforge import logs
 from emojiforge.aws.lambda_http import http_method, to_http_request, to_lambda_response
+from emojiforge.aws.metrics import EmfMetrics
 from emojiforge.aws.runtime import lambda_settings
 from emojiforge.webhook import HttpResponse, Webhook
 from emojiforge.wiring import build_queues, build_store, build_webhook
 
 _webhook: Webhook | None = None
+_metrics = EmfMetrics(service="emojiforge")
 
 
 def _get_webhook() -> Webhook:
@@ -24,14 +26,19 @@ def _get_webhook() -> Webhook:
         settings = lambda_settings()
         logs.configure(settings.log_level)
         queue, _ = build_queues(settings)
-        _webhook = build_webhook(settings, queue=queue, store=build_store(settings))
+        _webhook = build_webhook(
+            settings, queue=queue, store=build_store(settings), metrics=_metrics
+        )
     return _webhook
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if http_method(event) != "POST":
         return to_lambda_response(HttpResponse(405, "POST only", {"allow": "POST"}))
-    return to_lambda_response(_get_webhook().handle(to_http_request(event)))
+    try:
+        return to_lambda_response(_get_webhook().handle(to_http_request(event)))
+    finally:
+        _metrics.flush()
 
 
 def reset() -> None:

@@ -17,12 +17,14 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from emojiforge import logs
+from emojiforge.aws.metrics import EmfMetrics
 from emojiforge.aws.runtime import lambda_settings
 from emojiforge.queues.base import Queue
 from emojiforge.wiring import build_public_url_for, build_queues, build_store, build_worker
 from emojiforge.worker import Outcome, Worker
 
 _built: tuple[Worker, Queue] | None = None
+_metrics = EmfMetrics(service="emojiforge")
 
 
 class RetryLater(Exception):
@@ -36,7 +38,10 @@ def _get() -> tuple[Worker, Queue]:
         logs.configure(settings.log_level)
         _, dead_letter = build_queues(settings)
         worker = build_worker(
-            settings, store=build_store(settings), public_url_for=build_public_url_for(settings)
+            settings,
+            store=build_store(settings),
+            public_url_for=build_public_url_for(settings),
+            metrics=_metrics,
         )
         _built = (worker, dead_letter)
     return _built
@@ -69,9 +74,12 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     # as a batch item failure instead of raising, so a retry is not counted as
     # a Lambda error (that alarm is for real crashes).
     processor.raise_on_entire_batch_failure = False
-    result = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    try:
+        result = process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    finally:
+        _metrics.flush()
     return dict(result)
 
 

@@ -27,6 +27,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from emojiforge.metrics import LocalMetrics
     from emojiforge.runner import QueueRunner
     from emojiforge.server import LocalServer
     from emojiforge.wiring import (
@@ -42,8 +43,11 @@ def run(args: argparse.Namespace) -> int:
     logs.configure(settings.log_level)
     queue, dead_letter = build_queues(settings)
     store = build_store(settings)
-    webhook = build_webhook(settings, queue=queue, store=store)
-    worker = build_worker(settings, store=store, public_url_for=build_public_url_for(settings))
+    metrics = LocalMetrics()
+    webhook = build_webhook(settings, queue=queue, store=store, metrics=metrics)
+    worker = build_worker(
+        settings, store=store, public_url_for=build_public_url_for(settings), metrics=metrics
+    )
     runners = [QueueRunner(queue, dead_letter, worker) for _ in range(max(1, args.workers))]
     files = build_signed_files(settings)
     server = LocalServer(

@@ -1,0 +1,17 @@
+"""Synthesize the EmojiForge stack in-process, as ``cdk synth`` would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+from infra.app import STACK_NAME, build_app
+
+
+def synthesize(code_dir: Path, **context: str) -> Template:
+    """The stack's template, with context given as strings exactly like ``cdk -c``."""
+    app = build_app({"lambdaCodePath": str(code_dir), **context})
+    stack = app.node.find_child(STACK_NAME)
+    assert isinstance(stack, cdk.Stack)
+    return Template.from_stack(stack)
