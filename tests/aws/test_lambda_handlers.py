@@ -34,8 +34,11 @@ class Deployed:
 def deployed(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployed]:
     def client(service: str) -> Any:
         return boto3.client(
-            service, endpoint_url=aws_endpoint, region_name=REGION,
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            service,
+            endpoint_url=aws_endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
 
     sqs = client("sqs")
@@ -51,10 +54,14 @@ def deployed(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dep
         )
         # Only non-secret configuration in the environment, as in the CDK stack.
         for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
-            "EMOJIFORGE_QUEUE_URL": queue_url, "EMOJIFORGE_DLQ_URL": dlq_url,
-            "EMOJIFORGE_TABLE": table, "EMOJIFORGE_SECRET_ARN": secret["ARN"],
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
+            "EMOJIFORGE_QUEUE_URL": queue_url,
+            "EMOJIFORGE_DLQ_URL": dlq_url,
+            "EMOJIFORGE_TABLE": table,
+            "EMOJIFORGE_SECRET_ARN": secret["ARN"],
             "SLACK_API_URL": slack.base_url,
         }.items():
             monkeypatch.setenv(key, value)
@@ -70,8 +77,11 @@ def deployed(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Dep
 def http_api_event(body: bytes, headers: dict[str, str], *, b64: bool = True) -> dict[str, Any]:
     """An API Gateway HTTP API / Function URL event (payload 2.0)."""
     return {
-        "version": "2.0", "routeKey": "POST /slack/events", "rawPath": "/slack/events",
-        "rawQueryString": "", "headers": {k.lower(): v for k, v in headers.items()},
+        "version": "2.0",
+        "routeKey": "POST /slack/events",
+        "rawPath": "/slack/events",
+        "rawQueryString": "",
+        "headers": {k.lower(): v for k, v in headers.items()},
         "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
         "body": base64.b64encode(body).decode() if b64 else body.decode(),
         "isBase64Encoded": b64,
@@ -80,8 +90,13 @@ def http_api_event(body: bytes, headers: dict[str, str], *, b64: bool = True) ->
 
 def rest_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     """An API Gateway REST event (payload 1.0) without ``isBase64Encoded``."""
-    return {"httpMethod": "POST", "path": "/slack/events", "headers": headers,
-            "requestContext": {"httpMethod": "POST"}, "body": body.decode()}
+    return {
+        "httpMethod": "POST",
+        "path": "/slack/events",
+        "headers": headers,
+        "requestContext": {"httpMethod": "POST"},
+        "body": body.decode(),
+    }
 
 
 def call_webhook(event: dict[str, Any]) -> dict[str, Any]:
@@ -91,19 +106,26 @@ def call_webhook(event: dict[str, Any]) -> dict[str, Any]:
 def sqs_event(deployed: Deployed) -> dict[str, Any]:
     """Receive what is on the queue and shape it the way Lambda's event source does."""
     received = deployed.sqs.receive_message(
-        QueueUrl=deployed.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=30,
-        MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
+        QueueUrl=deployed.queue_url,
+        MaxNumberOfMessages=1,
+        VisibilityTimeout=30,
+        MessageSystemAttributeNames=["All"],
+        MessageAttributeNames=["All"],
     ).get("Messages", [])
     records = [
         {
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+            "messageId": m["MessageId"],
+            "receiptHandle": m["ReceiptHandle"],
+            "body": m["Body"],
             "attributes": m["Attributes"],
             "messageAttributes": {
                 k: {"stringValue": v["StringValue"], "dataType": "String"}
                 for k, v in m.get("MessageAttributes", {}).items()
             },
-            "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:jobs.fifo", "awsRegion": REGION,
+            "md5OfBody": m["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:jobs.fifo",
+            "awsRegion": REGION,
         }
         for m in received
     ]
@@ -153,8 +175,10 @@ def test_worker_delivers_the_job_and_reports_no_failures(deployed):
 
 def test_a_poison_record_goes_to_the_dead_letter_queue_at_once(deployed):
     deployed.sqs.send_message(
-        QueueUrl=deployed.queue_url, MessageBody='{"schema": 99}',
-        MessageGroupId="T1:U1", MessageDeduplicationId="poison-1",
+        QueueUrl=deployed.queue_url,
+        MessageBody='{"schema": 99}',
+        MessageGroupId="T1:U1",
+        MessageDeduplicationId="poison-1",
     )
     result = worker_handler.handler(sqs_event(deployed), None)
     assert result == {"batchItemFailures": []}  # handled: not retried
