@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -110,7 +110,9 @@ class AppAlarms(Construct):
         alarm = metric.create_alarm(
             self,
             name,
-            alarm_description=description,
+            # A fixed, readable name: docs/runbook.md has a section per alarm.
+            alarm_name=f"{Stack.of(self).stack_name}-{name}",
+            alarm_description=f"{description} Runbook: docs/runbook.md#{name.lower()}",
             threshold=threshold,
             comparison_operator=comparison,
             evaluation_periods=1,

@@ -79,6 +79,9 @@ class EmojiForgeStack(Stack):
             "BucketName": bucket.bucket_name,
             "SecretArn": secret.secret_arn,
             "AlarmTopicArn": alarms.topic.topic_arn,
+            # For the runbook's Logs Insights queries across both functions.
+            "WebhookLogGroup": webhook.log_group.log_group_name,
+            "WorkerLogGroup": worker.log_group.log_group_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

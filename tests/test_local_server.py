@@ -113,7 +113,8 @@ def test_a_refusing_provider_tells_the_user_once_in_plain_words(tmp_path, fake_s
             record = system.store.list()[0]
             assert record.reason == "moderation_blocked"
             notices = [
-                c for c in fake_slack.calls
+                c
+                for c in fake_slack.calls
                 if c.method in {"chat.postEphemeral", "chat.postMessage"}
             ]
             assert len(notices) == 1

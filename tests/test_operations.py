@@ -153,6 +153,8 @@ def test_dlq_cli_lists_and_redrives(local_system, monkeypatch, capsys):
     assert "moved 1" in out
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("90s", 90), ("15m", 900), ("1h", 3600), ("7d", 604800)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("90s", 90), ("15m", 900), ("1h", 3600), ("7d", 604800)]
+)
 def test_durations(text, seconds):
     assert parse_duration(text) == seconds

@@ -57,17 +57,16 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         for key, value in _context.get().items():
             setattr(record, key, value)
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if record.args:
-            record.args = tuple(
-                redact(a) if isinstance(a, str) else a for a in _as_tuple(record.args)
-            )
+        # The whole message, not only str arguments: a token often arrives
+        # inside an exception or a response object passed as an argument.
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string; logging reports it when formatting
+            return True
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
         return True
-
-
-def _as_tuple(args: Any) -> tuple[Any, ...]:
-    return args if isinstance(args, tuple) else (args,)
 
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -84,7 +83,7 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str, ensure_ascii=False)

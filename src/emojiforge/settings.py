@@ -180,6 +180,10 @@ class Settings:
     def store_path(self) -> Path:
         return self.data_dir / "jobs.sqlite3"
 
+    @property
+    def playground_dir(self) -> Path:
+        return self.data_dir / "playground"
+
 
 def _flag(raw: str) -> bool:
     # Strict, so a typo such as "ture" is an error rather than a silent "off".

@@ -25,6 +25,8 @@ from emojiforge.metrics import Metrics, NoMetrics
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024  # Slack payloads are far smaller; larger is abuse.
+# What Bolt raises while reading a signed payload of the wrong shape.
+_MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Webhook:
         if len(request.body) > MAX_BODY_BYTES:
             return _plain(413, "request too large")
         headers = {k.lower(): v for k, v in request.headers.items()}
-        if not self.verifier.is_valid_request(request.body, headers):
+        if not self._is_signed(request.body, headers):
             log.warning("rejected a request with a missing or invalid Slack signature")
             return _plain(401, "invalid signature")
         try:
@@ -92,6 +94,12 @@ class Webhook:
             bolt_response = self.app.dispatch(
                 BoltRequest(body=text, query=request.query, headers=_multi(headers))
             )
+        except _MALFORMED:
+            # Signed but unreadable (``payload=`` that is no JSON object, a view
+            # without its type): Bolt's own parsing raised. The sender's fault,
+            # so a 4xx, not an outage; listener errors are classified in listeners.
+            log.warning("rejected a signed request whose payload could not be parsed")
+            return _plain(400, "malformed payload")
         except Exception:
             log.exception("listener failed")
             return _plain(500, "internal error")
@@ -100,6 +108,14 @@ class Webhook:
             bolt_response.body,
             {k: v[0] for k, v in bolt_response.headers.items() if v},
         )
+
+    def _is_signed(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        try:
+            return self.verifier.is_valid_request(body, headers)
+        except (ValueError, UnicodeDecodeError):
+            # slack_sdk raises on a non-numeric timestamp header or a body that
+            # is not UTF-8; neither can carry a valid signature.
+            return False
 
 
 def _is_url_verification(text: str) -> bool:

@@ -17,6 +17,7 @@ from emojiforge.settings import Settings
 
 if TYPE_CHECKING:
     from emojiforge.images.model import ImageProvider
+    from emojiforge.playground.api import PlaygroundApi
     from emojiforge.metrics import Metrics
     from emojiforge.queues.base import Queue
     from emojiforge.store.base import JobStore
@@ -219,17 +220,22 @@ def build_worker(
 ) -> Worker:
     from emojiforge.images.pipeline import make_options
     from emojiforge.metrics import NoMetrics
+    from emojiforge.playground.delivery import PlaygroundDelivery, RoutingDelivery
     from emojiforge.slack.delivery import SlackDelivery
     from emojiforge.worker import Worker
 
     admin = settings.slack_admin_token.reveal()
-    delivery = SlackDelivery(
-        _web_client(settings, settings.slack_bot_token.reveal()),
-        store,
-        admin_client=_web_client(settings, admin) if admin else None,
-        workspace_url=settings.workspace_url,
-        public_url_for=public_url_for,
-    )
+    slack = None
+    if settings.slack_bot_token:  # without one, only the playground is served
+        slack = SlackDelivery(
+            _web_client(settings, settings.slack_bot_token.reveal()),
+            store,
+            admin_client=_web_client(settings, admin) if admin else None,
+            workspace_url=settings.workspace_url,
+            public_url_for=public_url_for,
+        )
+    # Playground jobs keep their emoji for the browser page; all others go to Slack.
+    delivery = RoutingDelivery(slack, PlaygroundDelivery(store, settings.playground_dir))
     return Worker(
         store=store,
         delivery=delivery,
@@ -238,4 +244,24 @@ def build_worker(
         max_receives=settings.max_receives,
         clock=time.time,
         metrics=metrics or NoMetrics(),
+    )
+
+
+def build_playground(
+    settings: Settings, *, queue: Queue, store: JobStore, host: str
+) -> PlaygroundApi:
+    """The browser playground's routes for the local server bound to ``host``."""
+    from emojiforge.intake import JobIntake
+    from emojiforge.playground.api import PlaygroundApi
+    from emojiforge.playground.guard import allowed_hosts
+
+    return PlaygroundApi(
+        intake=JobIntake(queue, store, daily_quota=settings.daily_quota),
+        store=store,
+        folder=settings.playground_dir,
+        providers=configured_providers(settings),
+        default_provider=default_provider_name(settings),
+        max_options=settings.max_options,
+        slack_connected=bool(settings.slack_bot_token and settings.slack_signing_secret),
+        allowed_hosts=allowed_hosts(host),
     )

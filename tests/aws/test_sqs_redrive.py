@@ -13,8 +13,11 @@ from tests.aws.conftest import REGION, unique_name
 
 def test_redrive_moves_every_sqs_dead_letter_exactly_once(aws_endpoint):
     sqs = boto3.client(
-        "sqs", endpoint_url=aws_endpoint, region_name=REGION,
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "sqs",
+        endpoint_url=aws_endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     main_url, dlq_url = create_fifo_queues(sqs, unique_name("redrive"), max_receives=1)
     jobs, dead = SQSQueue(sqs, main_url), SQSQueue(sqs, dlq_url)

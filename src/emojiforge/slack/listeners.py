@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -61,7 +61,20 @@ class ListenerDeps:
     working_view: Callable[[Job], dict[str, Any]]
 
 
+# What reading a signed payload that lacks a field Slack always sends raises.
+_MALFORMED = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
 def register(app: App, deps: ListenerDeps) -> None:
+    @app.error
+    def on_error(error: Exception) -> BoltResponse:
+        # A malformed payload is the sender's fault: a 4xx, not an outage alarm.
+        if isinstance(error, _MALFORMED):
+            log.warning("malformed Slack payload (%s)", type(error).__name__)
+            return BoltResponse(status=400, body="malformed payload")
+        log.error("listener failed", exc_info=error)
+        return BoltResponse(status=500, body="internal error")
+
     def open_modal(client: WebClient, trigger_id: str, context: ModalContext, text: str) -> None:
         view = emoji_modal(
             context,
