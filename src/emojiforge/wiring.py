@@ -17,8 +17,8 @@ from emojiforge.settings import Settings
 
 if TYPE_CHECKING:
     from emojiforge.images.model import ImageProvider
-    from emojiforge.playground.api import PlaygroundApi
     from emojiforge.metrics import Metrics
+    from emojiforge.playground.api import PlaygroundApi
     from emojiforge.queues.base import Queue
     from emojiforge.store.base import JobStore
     from emojiforge.webhook import Webhook
