@@ -17,6 +17,9 @@ from emojiforge.wiring import build_queues, build_store, build_webhook, build_wo
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_payloads import SIGNING_SECRET
 
+# Every log line of the suite is scanned for secrets (tests/security/log_scan.py).
+pytest_plugins = ("tests.security.log_scan",)
+
 
 @dataclass
 class LocalSystem:

@@ -170,3 +170,19 @@ def test_regenerate_button_queues_a_new_job_with_the_same_spec(local_system):
     assert jobs[0].job_id != first.job_id
     assert jobs[0].spec["emoji_spec"]["description"] == "ship it"
     assert local_system.queue.approximate_depth() == (1, 0)
+
+
+def test_workspace_monthly_quota_refuses_further_jobs_across_users(tmp_path, fake_slack):
+    from emojiforge.wiring import build_queues, build_store, build_webhook
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, fake_slack, EMOJIFORGE_WORKSPACE_MONTHLY_QUOTA="1")
+    queue, _ = build_queues(settings)
+    webhook = build_webhook(settings, queue=queue, store=build_store(settings))
+    webhook.handle(signed(slash_command("one")))
+    view = fake_slack.calls_to("views.open")[-1].params["view"]
+    first = webhook.handle(signed(submission(view, view_id="V1")))
+    assert json.loads(first.body)["response_action"] == "update"
+    other_user = webhook.handle(signed(submission(view, view_id="V2", user="U0BOB")))
+    assert "month" in json.loads(other_user.body)["errors"]["description"]
+    assert queue.approximate_depth() == (1, 0)

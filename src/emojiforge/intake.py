@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from emojiforge.errors import InvalidInput
 from emojiforge.jobs import Job, parse_job
 from emojiforge.metrics import Metrics, NoMetrics
 from emojiforge.queues.base import Queue
+from emojiforge.quotas import QuotaExceeded, QuotaLimits, enforce
+
+__all__ = ["JobIntake", "QuotaExceeded"]
 from emojiforge.store.base import JobStore
-
-
-class QuotaExceeded(InvalidInput):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            "description",
-            f"You've made {limit} emoji today, the daily limit. Try again tomorrow!",
-        )
 
 
 class JobIntake:
@@ -31,13 +24,13 @@ class JobIntake:
         queue: Queue,
         store: JobStore,
         *,
-        daily_quota: int,
+        limits: QuotaLimits,
         clock: Callable[[], float] = time.time,
         metrics: Metrics | None = None,
     ) -> None:
         self.queue = queue
         self.store = store
-        self.daily_quota = daily_quota
+        self.limits = limits
         self.clock = clock
         self.metrics = metrics or NoMetrics()
 
@@ -49,10 +42,7 @@ class JobIntake:
         """
         parse_job(job.to_json())
         now = self.clock()
-        day = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d")
-        subject = f"{job.team_id or 'local'}:{job.user_id}"
-        if not self.store.consume_quota(subject, day, self.daily_quota, job.job_id):
-            raise QuotaExceeded(self.daily_quota)
+        enforce(self.store, self.limits, job, now)
         created = self.store.create(
             job_id=job.job_id,
             correlation_id=job.correlation_id,

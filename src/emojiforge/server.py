@@ -24,10 +24,24 @@ SLACK_PATH = "/slack/events"
 Route = Callable[[str, str, HttpRequest], HttpResponse | None]
 
 
+def chain_routes(*routes: Route | None) -> Route:
+    """One route that asks each of ``routes`` in turn; the first answer wins."""
+    present = [route for route in routes if route is not None]
+
+    def chained(method: str, path: str, request: HttpRequest) -> HttpResponse | None:
+        for route in present:
+            response = route(method, path, request)
+            if response is not None:
+                return response
+        return None
+
+    return chained
+
+
 class LocalServer:
     def __init__(
         self,
-        webhook: Webhook,
+        webhook: Webhook | None,  # None: Slack is not configured, the playground only
         runners: list[QueueRunner],
         *,
         host: str = "127.0.0.1",
@@ -69,6 +83,8 @@ class LocalServer:
 
     def route(self, method: str, path: str, request: HttpRequest) -> HttpResponse:
         if method == "POST" and path == SLACK_PATH:
+            if self.webhook is None:
+                return HttpResponse(503, "Slack is not configured", {"content-type": "text/plain"})
             return self.webhook.handle(request)
         if method == "GET" and path == "/healthz":
             return HttpResponse(200, "ok", {"content-type": "text/plain"})

@@ -98,6 +98,21 @@ class Settings:
     daily_quota: int = _var(
         "EMOJIFORGE_DAILY_QUOTA", 50, "Jobs one user may start per day (0 = unlimited)."
     )
+    workspace_monthly_quota: int = _var(
+        "EMOJIFORGE_WORKSPACE_MONTHLY_QUOTA",
+        0,
+        "Jobs one workspace may start per month (0 = unlimited).",
+    )
+    workspace_monthly_budget_usd: float = _var(
+        "EMOJIFORGE_WORKSPACE_MONTHLY_BUDGET_USD",
+        0.0,
+        "Estimated image spend one workspace may use per month, in USD (0 = unlimited).",
+    )
+    image_price_usd: float = _var(
+        "EMOJIFORGE_IMAGE_PRICE_USD",
+        0.0,
+        "Price of one image for cost estimates; 0 uses the built-in table for the model.",
+    )
     worker_timeout_s: float = _var(
         "EMOJIFORGE_WORKER_TIMEOUT_S", 30.0, "Time budget of one job in the worker (seconds)."
     )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from emojiforge.metrics import Metrics
     from emojiforge.playground.api import PlaygroundApi
     from emojiforge.queues.base import Queue
+    from emojiforge.quotas import QuotaLimits
     from emojiforge.store.base import JobStore
     from emojiforge.webhook import Webhook
     from emojiforge.worker import Worker
@@ -76,6 +77,31 @@ def build_provider(settings: Settings, name: str | None = None) -> ImageProvider
     from emojiforge.images.offline import OfflineProvider
 
     return OfflineProvider()
+
+
+def price_per_image(settings: Settings, provider: str | None = None) -> float:
+    """Estimated USD per image of ``provider`` (default: the default one)."""
+    if settings.image_price_usd > 0:
+        return settings.image_price_usd
+    from emojiforge.images.pricing import IMAGE_PRICES_USD
+
+    chosen = provider or default_provider_name(settings)
+    if chosen == "openai":
+        return IMAGE_PRICES_USD.get((settings.openai_model, settings.openai_quality), 0.0)
+    if chosen == "gemini":
+        return IMAGE_PRICES_USD.get((settings.gemini_model, "standard"), 0.0)
+    return 0.0
+
+
+def quota_limits(settings: Settings) -> QuotaLimits:
+    from emojiforge.quotas import QuotaLimits
+
+    return QuotaLimits(
+        user_daily_jobs=settings.daily_quota,
+        workspace_monthly_jobs=settings.workspace_monthly_quota,
+        workspace_monthly_budget_usd=settings.workspace_monthly_budget_usd,
+        price_per_image_usd=price_per_image(settings),
+    )
 
 
 def build_queues(settings: Settings) -> tuple[Queue, Queue]:
@@ -151,7 +177,7 @@ def build_webhook(
     listeners.register(
         app,
         listeners.ListenerDeps(
-            intake=JobIntake(queue, store, daily_quota=settings.daily_quota, metrics=metrics),
+            intake=JobIntake(queue, store, limits=quota_limits(settings), metrics=metrics),
             emoji_names=EmojiNameCache(),
             providers=providers,
             default_provider=default_provider_name(settings),
@@ -198,15 +224,15 @@ def build_public_url_for(settings: Settings) -> Any:
 
 
 def _cached_providers(settings: Settings) -> Callable[[str | None], ImageProvider]:
-    """One provider (and so one HTTP client) per name for the worker's life."""
-    built: dict[str | None, ImageProvider] = {}
-    lock = threading.Lock()
+    """One provider (and so one HTTP client) per name and worker thread: a
+    provider keeps the last job's usage, so threads must not share one."""
+    local = threading.local()
 
     def provider_for(name: str | None) -> ImageProvider:
-        with lock:
-            if name not in built:
-                built[name] = build_provider(settings, name)
-            return built[name]
+        built: dict[str | None, ImageProvider] = local.__dict__.setdefault("built", {})
+        if name not in built:
+            built[name] = build_provider(settings, name)
+        return built[name]
 
     return provider_for
 
@@ -244,11 +270,17 @@ def build_worker(
         max_receives=settings.max_receives,
         clock=time.time,
         metrics=metrics or NoMetrics(),
+        limits=quota_limits(settings),
     )
 
 
 def build_playground(
-    settings: Settings, *, queue: Queue, store: JobStore, host: str
+    settings: Settings,
+    *,
+    queue: Queue,
+    store: JobStore,
+    host: str,
+    metrics: Metrics | None = None,
 ) -> PlaygroundApi:
     """The browser playground's routes for the local server bound to ``host``."""
     from emojiforge.intake import JobIntake
@@ -256,7 +288,7 @@ def build_playground(
     from emojiforge.playground.guard import allowed_hosts
 
     return PlaygroundApi(
-        intake=JobIntake(queue, store, daily_quota=settings.daily_quota),
+        intake=JobIntake(queue, store, limits=quota_limits(settings), metrics=metrics),
         store=store,
         folder=settings.playground_dir,
         providers=configured_providers(settings),

@@ -24,6 +24,7 @@ from emojiforge.jobs import EmojiSpec, Job, parse_job
 from emojiforge.logs import log_context
 from emojiforge.metrics import Metrics, NoMetrics
 from emojiforge.names import option_names, suggest_name
+from emojiforge.quotas import QuotaExceeded, QuotaLimits, enforce
 from emojiforge.store.base import JobStore
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class Worker:
     max_receives: int = 3
     clock: Callable[[], float] = time.time
     metrics: Metrics = field(default_factory=NoMetrics)
+    limits: QuotaLimits = field(default_factory=QuotaLimits)
 
     def process(self, body: str, *, receive_count: int = 1) -> Outcome:
         try:
@@ -92,6 +94,8 @@ class Worker:
         last_chance = receive_count >= self.max_receives
         try:
             self._make_and_deliver(job)
+        except QuotaExceeded as error:
+            return self._failed(job, "quota", error.message, False, last_chance)
         except ProviderError as error:
             return self._failed(job, error.reason, error.user_message, error.retryable, last_chance)
         except (ImageError, InvalidInput) as error:
@@ -112,14 +116,21 @@ class Worker:
 
     def _make_and_deliver(self, job: Job) -> None:
         spec = job.emoji_spec
+        # Re-checked here too: jobs can arrive by redrive or from an older webhook.
+        # The same tokens as at intake, so a job counted there is not counted again.
+        enforce(self.store, self.limits, job, self.clock())
         provider = self.provider_for(spec.provider)
         self.store.update(job.job_id, "generating", at=self.clock(), provider=provider.name)
         self.delivery.progress(job, "generating")
         generating = self.clock()
         emojis = self.make_options(spec, provider)
         self.metrics.duration_ms("GenerationMs", (self.clock() - generating) * 1000)
-        cost = float(getattr(getattr(provider, "last_usage", None), "estimated_cost_usd", 0.0))
+        usage = getattr(provider, "last_usage", None)
+        cost = float(getattr(usage, "estimated_cost_usd", 0.0))
         self.metrics.cost_usd(cost)
+        if usage is not None:
+            spent = {k: getattr(usage, k) for k in ("images", "model", "quality", "estimated")}
+            self.store.update(job.job_id, "cost", at=self.clock(), detail={**spent, "usd": cost})
         for index, emoji in enumerate(emojis):
             detail = {"index": index, "bytes": emoji.size, "frames": emoji.frames}
             self.store.update(job.job_id, "option", at=self.clock(), detail=detail)

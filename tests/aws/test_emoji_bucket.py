@@ -29,7 +29,7 @@ def test_a_presigned_url_serves_the_stored_bytes(bucket: EmojiBucket) -> None:
     url = bucket.presigned_url(key, expires_s=60)
 
     assert url.startswith("http://127.0.0.1:")  # loopback only: moto's server
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - a test URL
+    with urllib.request.urlopen(url, timeout=5) as response:
         assert response.read() == PNG
         assert response.headers["Content-Type"] == "image/png"
 

@@ -85,6 +85,20 @@ def test_a_small_off_centre_shape_is_centred_and_fills_the_emoji():
     assert (right, bottom) == pytest.approx((124, 124), abs=1)
 
 
+def test_a_small_subject_on_a_huge_canvas_keeps_its_detail():
+    canvas = Image.new("RGBA", (3000, 3000), (0, 0, 0, 0))
+    for stripe in range(40):  # 3 px black and white stripes, 120 px in all
+        shade = 0 if stripe % 2 else 255
+        canvas.paste((shade, shade, shade, 255), (2500 + 3 * stripe, 200, 2503 + 3 * stripe, 320))
+
+    emoji = emojify(encode(canvas, "PNG"))
+
+    histogram = frames_of(emoji)[0].convert("L").crop((10, 10, 118, 118)).histogram()
+    # The stripes were not blurred to grey: plenty of near-black and near-white remains.
+    assert sum(histogram[:40]) > 1000
+    assert sum(histogram[216:]) > 1000
+
+
 def test_a_wide_image_keeps_its_proportions_and_is_centred():
     emoji = emojify(encode(Image.new("RGB", (1000, 100), (20, 120, 220)), "PNG"))
 

@@ -1,4 +1,4 @@
-"""``emojiforge serve``: the whole flow in one process (webhook, queue, workers)."""
+"""``emojiforge serve``: the whole flow in one process (playground, webhook, queue, workers)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from emojiforge.settings import Settings
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("serve", help="run the local Slack server with embedded queue")
+    parser = commands.add_parser(
+        "serve", help="run the local server: playground, Slack webhook, queue"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback)")
     parser.add_argument("--port", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=2, help="worker threads")
@@ -29,8 +31,9 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from emojiforge.metrics import LocalMetrics
     from emojiforge.runner import QueueRunner
-    from emojiforge.server import LocalServer
+    from emojiforge.server import LocalServer, chain_routes
     from emojiforge.wiring import (
+        build_playground,
         build_public_url_for,
         build_queues,
         build_signed_files,
@@ -44,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
     queue, dead_letter = build_queues(settings)
     store = build_store(settings)
     metrics = LocalMetrics()
-    webhook = build_webhook(settings, queue=queue, store=store, metrics=metrics)
+    # Without Slack settings the server still runs, for the browser playground alone.
+    webhook = None
+    if settings.slack_signing_secret or args.socket_mode:
+        webhook = build_webhook(settings, queue=queue, store=store, metrics=metrics)
+    playground = build_playground(
+        settings, queue=queue, store=store, host=args.host, metrics=metrics
+    )
     worker = build_worker(
         settings, store=store, public_url_for=build_public_url_for(settings), metrics=metrics
     )
@@ -55,11 +64,15 @@ def run(args: argparse.Namespace) -> int:
         runners,
         host=args.host,
         port=args.port,
-        extra_routes=files.serve if files else None,
+        extra_routes=chain_routes(files.serve if files else None, playground.route),
     )
     server.start()
-    print(f"EmojiForge is listening on {server.url}/slack/events", file=sys.stderr)
-    if args.socket_mode:
+    print(f"EmojiForge playground: {server.url}/", file=sys.stderr, flush=True)
+    if webhook is None:
+        print("Slack is not configured (no SLACK_SIGNING_SECRET).", file=sys.stderr)
+    else:
+        print(f"Slack events: {server.url}/slack/events", file=sys.stderr, flush=True)
+    if args.socket_mode and webhook is not None:
         _start_socket_mode(webhook.app, settings)
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -2,6 +2,7 @@
 
 Everything after this module may assume: at most ``MAX_KEPT_FRAMES`` frames,
 each RGBA, the same size, at most ``WORKING_SIZE`` pixels on the long side.
+A still image also loses its fully transparent margins.
 The format is sniffed from the bytes, never taken from a file name.
 """
 
@@ -104,9 +105,16 @@ def _still_frame(source: Image.Image) -> Image.Image:
     source.draft("RGB", (WORKING_SIZE, WORKING_SIZE))
     # Phone photos are stored sideways with an EXIF note; most images have none,
     # and turning them "upright" anyway would copy every pixel for nothing.
+    upright: Image.Image = source
     if source.getexif().get(ExifTags.Base.Orientation, 1) != 1:
-        return _working_rgba(ImageOps.exif_transpose(source))
-    return _working_rgba(source)
+        upright = ImageOps.exif_transpose(source)
+    # Fully transparent margins are invisible: cropping them before shrinking keeps
+    # the detail of a small subject on a large canvas, and leaves less to shrink.
+    if "A" in upright.getbands():
+        visible = upright.getbbox(alpha_only=True)
+        if visible is not None:
+            upright = upright.crop(visible)
+    return _working_rgba(upright)
 
 
 def _decode_animation(source: Image.Image) -> Decoded:

@@ -262,6 +262,9 @@ def _resubmit(
     spec = original.emoji_spec
     job = original.with_changes(
         job_id=new_job_id(f"{original.job_id}_r{action.get('action_ts', '')}"),
+        # Charged to (and delivered to) whoever clicked: anyone in the channel can
+        # press the button, and must not spend the original requester's quota.
+        user_id=(body.get("user") or {}).get("id") or original.user_id,
         correlation_id=current_context().get("correlation_id") or original.correlation_id,
         emoji_spec=EmojiSpec(**{**spec.__dict__, "style": style or spec.style}),
         timestamp=utc_now_iso(),

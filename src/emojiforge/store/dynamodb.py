@@ -293,6 +293,8 @@ class DynamoJobStore:
             except self._client.exceptions.TransactionCanceledException as error:
                 reasons = error.response.get("CancellationReasons", [])
                 codes = [reason.get("Code", "None") for reason in reasons]
+                if len(codes) != len(actions):  # no reasons given: never read as success
+                    codes = ["Unknown"] * len(actions)
                 if "TransactionConflict" not in codes:
                     return codes
             _backoff(attempt)
