@@ -54,7 +54,8 @@ class StackConfig:
     worker_max_concurrency: int = 5
     log_retention_days: int = 30
     alarm_email: str = ""
-    lambda_code_path: str = "build/lambda"
+    webhook_code_path: str = "build/lambda-webhook"
+    worker_code_path: str = "build/lambda-worker"
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -66,7 +67,8 @@ class StackConfig:
             ),
             log_retention_days=_int(node, "logRetentionDays", defaults.log_retention_days),
             alarm_email=_str(node, "alarmEmail", defaults.alarm_email),
-            lambda_code_path=_str(node, "lambdaCodePath", defaults.lambda_code_path),
+            webhook_code_path=_str(node, "webhookCodePath", defaults.webhook_code_path),
+            worker_code_path=_str(node, "workerCodePath", defaults.worker_code_path),
         )
         config.validate()
         return config
@@ -85,8 +87,10 @@ class StackConfig:
             raise ContextError("logRetentionDays", f"must be one of {allowed}")
         if self.alarm_email and "@" not in self.alarm_email:
             raise ContextError("alarmEmail", f"{self.alarm_email!r} is not an email address")
-        if not self.lambda_code_path:
-            raise ContextError("lambdaCodePath", "must not be empty")
+        if not self.webhook_code_path:
+            raise ContextError("webhookCodePath", "must not be empty")
+        if not self.worker_code_path:
+            raise ContextError("workerCodePath", "must not be empty")
 
     @property
     def log_retention(self) -> logs.RetentionDays:

@@ -42,11 +42,10 @@ class AppFunctions(Construct):
         environment: dict[str, str],
     ) -> None:
         super().__init__(scope, id)
-        code = lambda_code(config.lambda_code_path)
         self.webhook = self._function(
             "Webhook",
             config=config,
-            code=code,
+            code=lambda_code(config.webhook_code_path, "webhookCodePath"),
             handler=WEBHOOK_HANDLER,
             memory_mb=WEBHOOK_MEMORY_MB,
             timeout=WEBHOOK_TIMEOUT,
@@ -56,7 +55,7 @@ class AppFunctions(Construct):
         self.worker = self._function(
             "Worker",
             config=config,
-            code=code,
+            code=lambda_code(config.worker_code_path, "workerCodePath"),
             handler=WORKER_HANDLER,
             memory_mb=WORKER_MEMORY_MB,
             timeout=Duration.seconds(config.worker_timeout_s),
@@ -125,11 +124,12 @@ def job_budget_s(worker_timeout_s: int) -> float:
     return round(worker_timeout_s - margin, 1)
 
 
-def lambda_code(path: str) -> lambda_.Code:
-    """The packaged code both functions share (one asset, uploaded once)."""
+def lambda_code(path: str, context_key: str) -> lambda_.Code:
+    """One function's packaged code; each function has its own, so the webhook's
+    stays free of the worker's image libraries and AI SDKs."""
     if not Path(path).is_dir():
         raise FileNotFoundError(
-            f"Lambda code folder {path!r} not found: run `python -m infra.package_lambda` "
-            "first, or pass -c lambdaCodePath=<folder>"
+            f"Lambda code folder {path!r} not found: run `make package` "
+            f"(python -m infra.package_lambda) first, or pass -c {context_key}=<folder>"
         )
     return lambda_.Code.from_asset(path)

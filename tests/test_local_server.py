@@ -123,3 +123,29 @@ def test_a_refusing_provider_tells_the_user_once_in_plain_words(tmp_path, fake_s
             assert "RAW-API-TEXT" not in text
             assert len(openai_fake.image_requests) == 1  # a refusal is not retried
             assert system.queue.approximate_depth() == (0, 0)
+
+
+def test_a_styled_openai_emoji_is_delivered_within_slack_limits(tmp_path, fake_slack):
+    from io import BytesIO
+
+    from PIL import Image
+
+    with FakeOpenAI(opaque_only_models={"gpt-image-1.5"}) as openai_fake:
+        env = {"OPENAI_API_KEY": openai_fake.api_key, "OPENAI_BASE_URL": openai_fake.base_url}
+        with Running(tmp_path, fake_slack, **env) as system:
+            post(system.url, signed(slash_command("a happy taco")))
+            view = fake_slack.calls_to("views.open")[-1].params["view"]
+            post(system.url, signed(submission(view, style="pixel", effect="party")))
+            eventually(lambda: system.store.list()[0].status == "delivered")
+            [prompt] = [r["prompt"] for r in openai_fake.image_requests][-1:]
+            assert "pixel" in prompt.lower()
+            [data] = fake_slack.uploads.values()
+            image = Image.open(BytesIO(data))
+            assert image.size == (128, 128)
+            assert len(data) < 131_072
+            assert getattr(image, "n_frames", 1) > 1
+            comment = fake_slack.calls_to("files.completeUploadExternal")[0].params
+            assert "OpenAI" in json.dumps(comment)
+            record = system.store.list()[0]
+            assert record.provider == "openai"
+            assert record.cost_usd > 0

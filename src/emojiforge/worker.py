@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -138,7 +138,9 @@ class Worker:
         self.delivery.progress(job, "delivering")
         delivering = self.clock()
         names = _names(spec, len(emojis), self.delivery.existing_emoji_names())
-        self.delivery.deliver(job, list(zip(names, emojis, strict=True)))
+        # The message says which provider made it, also when "auto" chose.
+        made = job.with_changes(emoji_spec=replace(spec, provider=provider.name))
+        self.delivery.deliver(made, list(zip(names, emojis, strict=True)))
         self.metrics.duration_ms("DeliveryMs", (self.clock() - delivering) * 1000)
         self.store.update(job.job_id, "delivered", at=self.clock(), detail={"names": names})
 

@@ -11,7 +11,8 @@ from infra.app import STACK_NAME, build_app
 
 def synthesize(code_dir: Path, **context: str) -> Template:
     """The stack's template, with context given as strings exactly like ``cdk -c``."""
-    app = build_app({"lambdaCodePath": str(code_dir), **context})
+    # One stand-in folder serves as both functions' code: synth only needs it to exist.
+    app = build_app({"webhookCodePath": str(code_dir), "workerCodePath": str(code_dir), **context})
     stack = app.node.find_child(STACK_NAME)
     assert isinstance(stack, cdk.Stack)
     return Template.from_stack(stack)

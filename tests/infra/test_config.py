@@ -19,7 +19,8 @@ def test_defaults_match_adr_002() -> None:
         worker_max_concurrency=5,
         log_retention_days=30,
         alarm_email="",
-        lambda_code_path="build/lambda",
+        webhook_code_path="build/lambda-webhook",
+        worker_code_path="build/lambda-worker",
     )
     assert config.queue_visibility_timeout_s == 180
 
@@ -37,7 +38,8 @@ def test_command_line_strings_and_json_numbers_mean_the_same() -> None:
         ("workerMaxConcurrency", "1"),
         ("logRetentionDays", "31"),
         ("alarmEmail", "ops"),
-        ("lambdaCodePath", ""),
+        ("webhookCodePath", ""),
+        ("workerCodePath", ""),
     ],
 )
 def test_unusable_context_value_names_its_key(key: str, value: str) -> None:

@@ -92,7 +92,9 @@ def call(
     body: Any = None,
     headers: Mapping[str, str] | None = None,
 ) -> Answer:
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    data = (
+        None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    )
     request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
     try:
         with urllib.request.urlopen(request, timeout=10) as response:

@@ -91,7 +91,11 @@ def test_a_submitted_job_is_made_by_the_worker_and_downloadable(playground):
         ({"description": "   "}, "description", "Describe the emoji you want."),
         ({"description": "ok", "style": "cubist"}, "style", "Pick one of the styles."),
         ({"description": "ok", "options": 9}, "options", "Choose between 1 and 4 options."),
-        ({"description": "ok", "provider": "openai"}, "provider", "That image maker is not available."),
+        (
+            {"description": "ok", "provider": "openai"},
+            "provider",
+            "That image maker is not available.",
+        ),
     ],
 )
 def test_a_bad_field_gets_the_slack_modal_message_and_nothing_is_queued(
@@ -127,7 +131,9 @@ def test_a_rebound_hostname_can_neither_read_nor_submit(playground):
     assert call(playground.url + "/api/jobs", headers=rebound).status == 403
     form = {"description": "ship it"}
     headers = {**rebound, "Content-Type": "application/json"}
-    assert call(playground.url + "/api/jobs", method="POST", body=form, headers=headers).status == 403
+    assert (
+        call(playground.url + "/api/jobs", method="POST", body=form, headers=headers).status == 403
+    )
 
 
 def test_recent_jobs_show_status_duration_provider_and_the_failure_reason(tmp_path):

@@ -41,6 +41,8 @@ def test_playground_jobs_never_call_slack_while_slack_jobs_are_delivered_there(
         view = fake_slack.calls_to("views.open")[-1].params["view"]
         acked = post_signed(slack_url, signed(submission(view, style="text")))
         assert json.loads(acked.body)["response_action"] == "update"
-        slack_job = next(j for j in call(playground.url + "/api/jobs").json()["jobs"] if j["source"] == "slack")
+        slack_job = next(
+            j for j in call(playground.url + "/api/jobs").json()["jobs"] if j["source"] == "slack"
+        )
         assert finished_job(playground, slack_job["job_id"])["status"] == "delivered"
         assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1

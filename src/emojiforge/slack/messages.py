@@ -76,6 +76,9 @@ def _at_word_break(cut: str) -> str:
     return cut.rstrip()
 
 
+PROVIDER_NAMES = {"openai": "OpenAI", "gemini": "Gemini", "offline": "the offline generator"}
+
+
 def customize_url(workspace_url: str) -> str:
     """The page where anyone may add an emoji by hand: ``<workspace>/customize/emoji``."""
     return workspace_url.rstrip("/") + "/customize/emoji" if workspace_url else ""
@@ -84,7 +87,9 @@ def customize_url(workspace_url: str) -> str:
 def upload_comment(job: Job) -> str:
     """The comment posted with the uploaded files."""
     described = escape_clipped(job.emoji_spec.description, DESCRIPTION_SHOWN)
-    return f"Emoji for “{described}” ({escape(job.emoji_spec.style)} style)"
+    made_by = PROVIDER_NAMES.get(job.emoji_spec.provider or "", "")
+    by = f", made with {made_by}" if made_by else ""
+    return f"Emoji for “{described}” ({escape(job.emoji_spec.style)} style{by})"
 
 
 def result_text(job: Job, names: Sequence[str]) -> str:
