@@ -1,5 +1,5 @@
 # Two commands that work on a fresh clone with nothing but Python 3.11+:
-#   make run    set up, then run EmojiForge on the embedded defaults
+#   make run    set up, then serve the playground at http://127.0.0.1:3000/
 #   make test   set up, then lint, type-check and test
 PYTHON ?= python3
 VENV := .venv
@@ -16,8 +16,10 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
+# The local server with the embedded queue and the best configured provider
+# (offline without an API key); it prints the playground's URL.
 run: $(STAMP)
-	$(BIN)/emojiforge demo
+	$(BIN)/emojiforge serve
 
 test: lint typecheck unit
 

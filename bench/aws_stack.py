@@ -8,6 +8,7 @@ cold-start children (``Stack.env`` is handed to the subprocess).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -151,8 +152,6 @@ def _record(m: dict[str, Any]) -> dict[str, Any]:
 
 def http_api_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     """An API Gateway HTTP API event (payload 2.0), body base64-encoded as API Gateway does."""
-    import base64
-
     return {
         "version": "2.0",
         "routeKey": "POST /slack/events",

@@ -10,7 +10,8 @@ import pytest
 
 @pytest.fixture(scope="module")
 def code_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A stand-in for build/lambda-webhook and build/lambda-worker: an asset only needs a folder with a file in it."""
+    """A stand-in for both functions' code folders (build/lambda-webhook and
+    build/lambda-worker): an asset only needs a folder with a file in it."""
     folder = tmp_path_factory.mktemp("lambda_code")
     (folder / "placeholder.py").write_text("# not deployed; tests only synthesize\n")
     return folder
