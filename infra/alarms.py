@@ -16,6 +16,10 @@ from infra.queues import JobQueues
 FIVE_MINUTES = Duration.minutes(5)
 # A user watches the modal while waiting; five minutes in the queue is already broken.
 MAX_JOB_AGE_S = 300
+# Jobs waiting at once. With the default concurrency cap of 5 and ~10 s per image, a
+# hundred waiting jobs is over three minutes of queue: a burst the cap cannot absorb,
+# or a worker that stopped consuming, seen before the oldest job gets too old.
+QUEUE_BACKLOG_LIMIT = 100
 # Slack gives up on an ack after 3 s; alarm while there is still a margin.
 WEBHOOK_P99_LIMIT_MS = 2500
 
@@ -52,6 +56,15 @@ class AppAlarms(Construct):
             ),
             threshold=1,
             comparison=_AT_LEAST,
+        )
+        self._alarm(
+            "QueueBacklog",
+            "Many jobs are waiting: a burst beyond the worker's concurrency cap, or a stall.",
+            queues.jobs.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(1), statistic="Maximum"
+            ),
+            threshold=QUEUE_BACKLOG_LIMIT,
+            comparison=_ABOVE,
         )
         self._alarm(
             "JobsWaitingTooLong",

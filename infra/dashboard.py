@@ -38,7 +38,7 @@ class AppDashboard(Construct):
         alarms: list[cloudwatch.Alarm],
     ) -> None:
         super().__init__(scope, id)
-        dashboard = cloudwatch.Dashboard(
+        self.dashboard = dashboard = cloudwatch.Dashboard(
             self,
             "Dashboard",
             # Named after the stack so operators find it; a second stack gets its own.

@@ -65,7 +65,7 @@ class EmojiForgeStack(Stack):
             worker=worker,
             api=endpoint.api,
         )
-        AppDashboard(
+        dashboard = AppDashboard(
             self, "Dashboard", queues=queues, webhook=webhook, worker=worker, alarms=alarms.alarms
         )
 
@@ -79,9 +79,18 @@ class EmojiForgeStack(Stack):
             "BucketName": bucket.bucket_name,
             "SecretArn": secret.secret_arn,
             "AlarmTopicArn": alarms.topic.topic_arn,
+            "DashboardUrl": dashboard_url(self.region, dashboard.dashboard.dashboard_name),
             # For the runbook's Logs Insights queries across both functions.
             "WebhookLogGroup": webhook.log_group.log_group_name,
             "WorkerLogGroup": worker.log_group.log_group_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
+
+
+def dashboard_url(region: str, name: str) -> str:
+    """The console link operators open first (region and name resolve at deploy)."""
+    return (
+        f"https://{region}.console.aws.amazon.com/cloudwatch/home"
+        f"?region={region}#dashboards:name={name}"
+    )

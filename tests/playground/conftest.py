@@ -44,11 +44,11 @@ class Playground:
 
 @contextmanager
 def running_playground(
-    tmp_path: Path, *, worker_threads: bool = True, **env: str
+    tmp_path: Path, *, env: Mapping[str, str] | None = None, worker_threads: bool = True
 ) -> Iterator[Playground]:
     """``worker_threads=False`` leaves jobs on the queue until the test drains
     it, so a test can see a job waiting without relying on timing."""
-    settings = Settings.from_env({"EMOJIFORGE_DATA_DIR": str(tmp_path / "data"), **env})
+    settings = Settings.from_env({"EMOJIFORGE_DATA_DIR": str(tmp_path / "data"), **(env or {})})
     queue, dead_letter = build_queues(settings)
     store = build_store(settings)
     webhook = None

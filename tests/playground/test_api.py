@@ -44,7 +44,7 @@ def test_config_offers_the_modal_choices_and_only_configured_providers(tmp_path)
     assert [p["value"] for p in config["providers"]] == ["offline"]
     assert config["max_options"] == 4
     assert config["slack_connected"] is False
-    with running_playground(tmp_path, OPENAI_API_KEY="sk-test") as with_openai:
+    with running_playground(tmp_path, env={"OPENAI_API_KEY": "sk-test"}) as with_openai:
         config = call(with_openai.url + "/api/config").json()
     assert [p["value"] for p in config["providers"]] == ["openai", "offline"]
     assert config["default_provider"] == "openai"
@@ -70,7 +70,8 @@ def test_a_submitted_job_is_made_by_the_worker_and_downloadable(playground):
     assert (record.user_id, record.team_id) == (PLAYGROUND_USER, PLAYGROUND_TEAM)
 
     option = job["options"][0]
-    assert option["format"] == "gif" and option["frames"] > 1
+    assert option["format"] == "gif"
+    assert option["frames"] > 1
     shown = call(playground.url + option["url"])
     assert shown.headers["content-disposition"].startswith("inline")
     download = call(playground.url + option["download_url"])
@@ -139,7 +140,7 @@ def test_a_rebound_hostname_can_neither_read_nor_submit(playground):
 def test_recent_jobs_show_status_duration_provider_and_the_failure_reason(tmp_path):
     with FakeOpenAI(script=[MODERATION_BLOCKED]) as openai_fake:
         env = {"OPENAI_API_KEY": openai_fake.api_key, "OPENAI_BASE_URL": openai_fake.base_url}
-        with running_playground(tmp_path, **env) as playground:
+        with running_playground(tmp_path, env=env) as playground:
             submit = playground.url + "/api/jobs"
             refused = {"description": "something edgy", "provider": "openai"}
             made = {"description": "lgtm", "style": "text", "provider": "offline"}
@@ -152,7 +153,8 @@ def test_recent_jobs_show_status_duration_provider_and_the_failure_reason(tmp_pa
 
     assert failed["status"] == "failed"
     assert failed["reason"] == "moderation_blocked"
-    assert failed["message"] and "RAW-API-TEXT" not in failed["message"]
+    assert failed["message"]
+    assert "RAW-API-TEXT" not in failed["message"]
     assert delivered["status"] == "delivered"
     by_id = {job["job_id"]: job for job in recent}
     assert by_id[ids[0]]["provider"] == "openai"

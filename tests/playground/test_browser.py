@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from emojiforge.errors import InvalidInput
 from emojiforge.names import validate_name
 from tests.playground.conftest import Playground, running_playground
 
@@ -114,7 +115,8 @@ def test_describe_watch_progress_see_it_as_slack_shows_it_and_download(
     assert saved.read_bytes()[:6] == b"GIF89a"
 
     recent = page.locator("#recent-jobs tr").first
-    assert "ship it" in recent.inner_text() and "delivered" in recent.inner_text()
+    assert "ship it" in recent.inner_text()
+    assert "delivered" in recent.inner_text()
 
 
 def test_a_bad_name_is_explained_next_to_the_field_and_nothing_is_queued(page, held_playground):
@@ -124,9 +126,9 @@ def test_a_bad_name_is_explained_next_to_the_field_and_nothing_is_queued(page, h
 
     error = page.locator("#name-error")
     error.wait_for(state="visible")
-    with pytest.raises(Exception) as expected:
+    with pytest.raises(InvalidInput) as expected:
         validate_name("Ship It!")
-    assert error.inner_text() == expected.value.message  # type: ignore[attr-defined]
+    assert error.inner_text() == expected.value.message
     assert page.get_by_label("Emoji name").get_attribute("aria-invalid") == "true"
     assert page.evaluate("document.activeElement.id") == "name"
     assert held_playground.store.list() == []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from emojiforge.webhook import HttpRequest
 from tests.conftest import make_settings
-from tests.playground.conftest import call, finished_job, running_playground
+from tests.playground.conftest import Answer, call, finished_job, running_playground
 from tests.slack_payloads import signed, slash_command, submission
 
 
@@ -18,14 +19,14 @@ def slack_env(tmp_path, fake_slack) -> dict[str, str]:
     }
 
 
-def post_signed(url, request):
+def post_signed(url: str, request: HttpRequest) -> Answer:
     return call(url, method="POST", body=request.body, headers=dict(request.headers))
 
 
 def test_playground_jobs_never_call_slack_while_slack_jobs_are_delivered_there(
     tmp_path, fake_slack
 ):
-    with running_playground(tmp_path, **slack_env(tmp_path, fake_slack)) as playground:
+    with running_playground(tmp_path, env=slack_env(tmp_path, fake_slack)) as playground:
         assert call(playground.url + "/api/config").json()["slack_connected"] is True
         form = {"description": "ship it", "style": "text", "name": "shipit"}
         answer = call(
