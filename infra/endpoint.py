@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import jsii
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 # Slack's events, slash commands and interactivity all share this one path.
@@ -15,9 +18,38 @@ THROTTLE_RATE_PER_S = 25
 THROTTLE_BURST = 50
 
 
+@jsii.implements(apigw.IAccessLogSettings)
+class AccessLogs:
+    """Where the stage writes access logs, in CDK's default JSON format."""
+
+    def __init__(self, destination: apigw.IAccessLogDestination) -> None:
+        self._destination = destination
+
+    # jsii reads an interface's members as properties, not plain attributes.
+    @property
+    def destination(self) -> apigw.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> None:
+        return None
+
+
 class SlackEndpoint(Construct):
-    def __init__(self, scope: Construct, id: str, *, webhook: lambda_.IFunction) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        webhook: lambda_.IFunction,
+        log_retention: logs.RetentionDays,
+    ) -> None:
         super().__init__(scope, id)
+        # Access logs show what never reaches the webhook's own logs: requests the stage
+        # throttled (429) and integration failures (5xx), with Slack's source address.
+        access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY
+        )
         # The default stage is made by hand because only an explicit stage takes
         # throttle settings.
         self.api = apigw.HttpApi(
@@ -33,6 +65,7 @@ class SlackEndpoint(Construct):
             throttle=apigw.ThrottleSettings(
                 rate_limit=THROTTLE_RATE_PER_S, burst_limit=THROTTLE_BURST
             ),
+            access_log_settings=AccessLogs(apigw.LogGroupLogDestination(access_logs)),
         )
         self.api.add_routes(
             path=SLACK_EVENTS_PATH,

@@ -55,7 +55,9 @@ class EmojiForgeStack(Stack):
         bucket.grant_put(worker)
         bucket.grant_read(worker)
 
-        endpoint = SlackEndpoint(self, "Endpoint", webhook=webhook)
+        endpoint = SlackEndpoint(
+            self, "Endpoint", webhook=webhook, log_retention=config.log_retention
+        )
         alarms = AppAlarms(
             self,
             "Alarms",

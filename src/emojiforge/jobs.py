@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emojiforge.errors import InvalidInput
+from emojiforge.names import validate_name
 
 SCHEMA_VERSION = 1
 MAX_DESCRIPTION = 500
@@ -154,7 +155,7 @@ def job_from_dict(data: dict[str, Any]) -> Job:
         description=_description(spec_data),
         style=_choice(spec_data, "style", STYLES, "cartoon"),
         effect=_choice(spec_data, "effect", EFFECTS, "none"),
-        name=_optional(spec_data, "name", str, prefix="emoji_spec."),
+        name=_emoji_name(spec_data),
         options=_options(spec_data),
         provider=_optional(spec_data, "provider", str, prefix="emoji_spec."),
         source_text=_optional(spec_data, "source_text", str, prefix="emoji_spec."),
@@ -209,6 +210,18 @@ def _description(spec: dict[str, Any]) -> str:
     if len(value) > MAX_DESCRIPTION:
         raise InvalidInput("emoji_spec.description", f"longer than {MAX_DESCRIPTION} characters")
     return value
+
+
+def _emoji_name(spec: dict[str, Any]) -> str | None:
+    # Checked here too, not only in the modal: the name becomes a file name and
+    # an ``admin.emoji.add`` argument, whoever put the job on the queue.
+    value: str | None = _optional(spec, "name", str, "emoji_spec.")
+    if value is None:
+        return None
+    try:
+        return validate_name(value)
+    except InvalidInput as error:
+        raise InvalidInput("emoji_spec.name", error.message) from None
 
 
 def _choice(spec: dict[str, Any], name: str, allowed: tuple[str, ...], default: str) -> str:

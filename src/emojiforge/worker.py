@@ -141,6 +141,7 @@ class Worker:
         # The message says which provider made it, also when "auto" chose.
         made = job.with_changes(emoji_spec=replace(spec, provider=provider.name))
         self.delivery.deliver(made, list(zip(names, emojis, strict=True)))
+        self.delivery.progress(made, "done")
         self.metrics.duration_ms("DeliveryMs", (self.clock() - delivering) * 1000)
         self.store.update(job.job_id, "delivered", at=self.clock(), detail={"names": names})
 

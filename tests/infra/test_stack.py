@@ -448,19 +448,34 @@ def test_slack_posts_to_a_throttled_http_api(template: Template) -> None:
     )
 
 
-def test_first_dead_lettered_job_raises_the_alarm(template: Template) -> None:
-    _, dlq_alarm = only(
+def queue_depth_alarm(template: Template, queue_id: str) -> dict[str, Any]:
+    _, alarm = only(
         template,
         "AWS::CloudWatch::Alarm",
-        {"MetricName": "ApproximateNumberOfMessagesVisible"},
+        {
+            "MetricName": "ApproximateNumberOfMessagesVisible",
+            "Dimensions": [
+                {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}
+            ],
+        },
     )
-    properties = dlq_alarm["Properties"]
+    return dict(alarm["Properties"])
+
+
+def test_first_dead_lettered_job_raises_the_alarm(template: Template) -> None:
+    _, dead_id = queue_ids(template)
+    properties = queue_depth_alarm(template, dead_id)
     assert properties["Threshold"] == 1
     assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
-    _, dead_id = queue_ids(template)
-    assert properties["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_id, "QueueName"]}}
-    ]
+
+
+def test_a_backlog_of_over_a_hundred_jobs_raises_the_alarm(template: Template) -> None:
+    jobs_id, _ = queue_ids(template)
+    properties = queue_depth_alarm(template, jobs_id)
+    assert properties["Threshold"] == 100
+    assert properties["ComparisonOperator"] == "GreaterThanThreshold"
+    assert properties["AlarmName"] == "EmojiForge-QueueBacklog"
+    assert properties["AlarmDescription"].endswith("Runbook: docs/runbook.md#queuebacklog")
 
 
 @pytest.mark.parametrize(
@@ -474,7 +489,7 @@ def test_operational_alarms_exist(template: Template, metric: str, threshold: in
 
 
 def test_every_alarm_notifies_the_topic(template: Template) -> None:
-    template.resource_count_is("AWS::CloudWatch::Alarm", 7)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 8)
     template.all_resources_properties(
         "AWS::CloudWatch::Alarm", {"AlarmActions": [{"Ref": Match.string_like_regexp("Alarms")}]}
     )
@@ -511,6 +526,8 @@ def test_dashboard_shows_the_app_metrics(template: Template) -> None:
         "TableName",
         "BucketName",
         "SecretArn",
+        "AlarmTopicArn",
+        "DashboardUrl",
     ],
 )
 def test_stack_outputs_what_the_operator_needs(template: Template, name: str) -> None:
