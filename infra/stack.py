@@ -10,6 +10,7 @@ from infra.config import StackConfig
 from infra.dashboard import AppDashboard
 from infra.endpoint import SlackEndpoint
 from infra.functions import AppFunctions
+from infra.nag import acknowledge_findings
 from infra.queues import MAX_RECEIVES, JobQueues
 from infra.storage import JOB_TABLE_ACTIONS, AppSecret, ImageBucket, JobTable
 
@@ -69,6 +70,10 @@ class EmojiForgeStack(Stack):
         )
         dashboard = AppDashboard(
             self, "Dashboard", queues=queues, webhook=webhook, worker=worker, alarms=alarms.alarms
+        )
+
+        acknowledge_findings(
+            functions=[webhook, worker], api=endpoint.api, bucket=bucket, secret=secret
         )
 
         outputs = {

@@ -89,15 +89,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure(level: str = "INFO", *, stream: Any = None) -> None:
-    """Install JSON logging on the root logger (idempotent)."""
+def configure(
+    level: str = "INFO", *, stream: Any = None, formatter: logging.Formatter | None = None
+) -> None:
+    """Install JSON logging on the root logger (idempotent). Lambda passes the
+    Powertools formatter; locally ``JsonFormatter`` writes the same fields."""
     root = logging.getLogger()
     root.setLevel(level.upper())
     for handler in root.handlers:
         if getattr(handler, "_emojiforge", False):
             return
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter or JsonFormatter())
     handler.addFilter(ContextFilter())
     handler._emojiforge = True  # type: ignore[attr-defined]
     root.addHandler(handler)

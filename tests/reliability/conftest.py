@@ -21,7 +21,8 @@ from emojiforge.intake import JobIntake
 from emojiforge.jobs import EmojiSpec, Job
 from emojiforge.logs import ContextFilter, JsonFormatter
 from emojiforge.queues.sqlite import SQLiteQueue
-from emojiforge.runner import QueueRunner
+from emojiforge.quotas import QuotaLimits
+from emojiforge.runner import RETRY_BACKOFF_S, QueueRunner
 from emojiforge.slack.client import make_web_client
 from emojiforge.slack.delivery import SlackDelivery
 from emojiforge.store.sqlite import SQLiteJobStore
@@ -55,7 +56,7 @@ class Pipeline:
 
     def after_visibility_timeout(self) -> None:
         """Let every hidden message become visible again (the longest runner back-off)."""
-        self.clock.advance(self.queue.visibility_timeout_s + 1)
+        self.clock.advance(max(self.queue.visibility_timeout_s, *RETRY_BACKOFF_S) + 1)
 
     def results(self) -> list[dict[str, Any]]:
         """Result messages actually posted (the ones carrying the emoji blocks)."""
@@ -94,9 +95,11 @@ def build_pipeline(
     # Tiny back-off between Slack's own 5xx retries; 429s still wait Retry-After.
     client = make_web_client(slack.token, slack.base_url, backoff_s=0.01)
     delivery = SlackDelivery(client, store, workspace_url="https://acme.slack.com", clock=clock)
-    worker = Worker(store, delivery, provider_for, make_options, MAX_RECEIVES, clock)
+    worker = Worker(
+        store, delivery, provider_for, make_options, max_receives=MAX_RECEIVES, clock=clock
+    )
     runner = QueueRunner(queue, dead_letter, worker, wait_s=0)
-    intake = JobIntake(queue, store, daily_quota=0, clock=clock)
+    intake = JobIntake(queue, store, limits=QuotaLimits(), clock=clock)
     return Pipeline(queue, dead_letter, store, runner, intake, clock, slack)
 
 

@@ -12,6 +12,16 @@ from emojiforge.aws.secrets import load_app_secrets, settings_with_secrets
 from emojiforge.settings import Settings
 
 
+def configure_logging(settings: Settings) -> None:
+    """Powertools' JSON lines (what CloudWatch Logs Insights parses), with the
+    correlation id and job id our log context binds, and tokens redacted."""
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    from emojiforge import logs
+
+    logs.configure(settings.log_level, formatter=LambdaPowertoolsFormatter(service="emojiforge"))
+
+
 def lambda_settings() -> Settings:
     settings = Settings.from_env()
     if not settings.secret_arn:

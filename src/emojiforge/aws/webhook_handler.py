@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from emojiforge import logs
 from emojiforge.aws.lambda_http import http_method, to_http_request, to_lambda_response
 from emojiforge.aws.metrics import EmfMetrics
-from emojiforge.aws.runtime import lambda_settings
+from emojiforge.aws.runtime import configure_logging, lambda_settings
 from emojiforge.webhook import HttpResponse, Webhook
 from emojiforge.wiring import build_queues, build_store, build_webhook
 
@@ -24,7 +23,7 @@ def _get_webhook() -> Webhook:
     global _webhook
     if _webhook is None:
         settings = lambda_settings()
-        logs.configure(settings.log_level)
+        configure_logging(settings)
         queue, _ = build_queues(settings)
         _webhook = build_webhook(
             settings, queue=queue, store=build_store(settings), metrics=_metrics

@@ -16,9 +16,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from emojiforge import logs
 from emojiforge.aws.metrics import EmfMetrics
-from emojiforge.aws.runtime import lambda_settings
+from emojiforge.aws.runtime import configure_logging, lambda_settings
 from emojiforge.queues.base import Queue
 from emojiforge.wiring import build_public_url_for, build_queues, build_store, build_worker
 from emojiforge.worker import Outcome, Worker
@@ -35,7 +34,7 @@ def _get() -> tuple[Worker, Queue]:
     global _built
     if _built is None:
         settings = lambda_settings()
-        logs.configure(settings.log_level)
+        configure_logging(settings)
         _, dead_letter = build_queues(settings)
         worker = build_worker(
             settings,

@@ -74,6 +74,10 @@ class SQLiteJobStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
+        # As in the embedded queue: under WAL, NORMAL loses nothing when the
+        # process crashes (only on power loss) and saves an fsync per commit,
+        # which is most of a submission's ack time (4 commits per job).
+        self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
 
     def close(self) -> None:

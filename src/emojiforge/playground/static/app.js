@@ -114,7 +114,16 @@ function track(jobId) {
   byId("job-status").textContent = "Queued…";
   showSteps("queued");
   const poll = async () => {
-    const { status, data } = await api(`/api/jobs/${encodeURIComponent(jobId)}`);
+    let answer;
+    try {
+      answer = await api(`/api/jobs/${encodeURIComponent(jobId)}`);
+    } catch {
+      // The server restarted or stopped: keep asking, it may come back.
+      byId("job-status").textContent = "Waiting for the server…";
+      pollTimer = setTimeout(poll, POLL_MS * 5);
+      return;
+    }
+    const { status, data } = answer;
     if (status !== 200) {
       byId("job-status").textContent = "This job is gone.";
       return;
