@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit bench clean install
+.PHONY: run test lint typecheck unit bench clean install package synth
 
 install: $(STAMP)
 
@@ -36,5 +36,13 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The two Lambda code folders (build/lambda-webhook, build/lambda-worker); needs PyPI.
+package: $(STAMP)
+	$(BIN)/python -m infra.package_lambda
+
+# The CloudFormation template in build/cdk.out, cdk-nag checked, without the CDK CLI.
+synth: package
+	$(BIN)/python -m infra.app
+
 clean:
-	rm -rf $(VENV) out .emojiforge .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out build .emojiforge .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ class ApiCalls:
         self.calls: Counter[str] = Counter()  # "sqs.SendMessage" -> count
         self.write_units = 0.0
         self.read_units = 0.0
+        self.seconds = 0.0  # waiting on AWS (here: moto), client side
 
     def count(self, service: str, operation: str) -> int:
         return self.calls[f"{service}.{operation}"]
@@ -65,12 +67,16 @@ def _kb(item: Any) -> int:
 
 
 @contextmanager
-def counting() -> Iterator[ApiCalls]:
-    counted = ApiCalls()
+def counting(into: ApiCalls | None = None) -> Iterator[ApiCalls]:
+    """Count the block's calls, adding to ``into`` when given (so a bench can
+    count only its timed parts and leave its own housekeeping out)."""
+    counted = into or ApiCalls()
     original = BaseClient._make_api_call
 
     def wrapped(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        started = time.perf_counter()
         answer = original(client, operation, params)
+        counted.seconds += time.perf_counter() - started
         service = client.meta.service_model.service_name
         counted.record(service, operation, params, answer)
         return answer

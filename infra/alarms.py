@@ -40,9 +40,7 @@ class AppAlarms(Construct):
         api: apigw.HttpApi,
     ) -> None:
         super().__init__(scope, id)
-        self.topic = sns.Topic(
-            self, "Topic", display_name="EmojiForge alarms", enforce_ssl=True
-        )
+        self.topic = sns.Topic(self, "Topic", display_name="EmojiForge alarms", enforce_ssl=True)
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
         self._action = actions.SnsAction(self.topic)

@@ -99,9 +99,7 @@ def check_forbidden(folder: Path, forbidden: tuple[str, ...]) -> None:
     """Raise ``PackageError`` if ``folder`` holds any of the ``forbidden`` top-level
     packages (as a folder or a single module)."""
     found = sorted(
-        name
-        for name in forbidden
-        if (folder / name).is_dir() or (folder / f"{name}.py").is_file()
+        name for name in forbidden if (folder / name).is_dir() or (folder / f"{name}.py").is_file()
     )
     if found:
         raise PackageError(

@@ -92,13 +92,14 @@ class JsonFormatter(logging.Formatter):
 def configure(
     level: str = "INFO", *, stream: Any = None, formatter: logging.Formatter | None = None
 ) -> None:
-    """Install JSON logging on the root logger (idempotent). Lambda passes the
-    Powertools formatter; locally ``JsonFormatter`` writes the same fields."""
+    """Install JSON logging on the root logger, replacing an earlier call's
+    handler. Lambda passes the Powertools formatter; locally ``JsonFormatter``
+    writes the same fields."""
     root = logging.getLogger()
     root.setLevel(level.upper())
-    for handler in root.handlers:
+    for handler in list(root.handlers):
         if getattr(handler, "_emojiforge", False):
-            return
+            root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter or JsonFormatter())
     handler.addFilter(ContextFilter())

@@ -38,6 +38,14 @@ def chain_routes(*routes: Route | None) -> Route:
     return chained
 
 
+
+class _HttpServer(ThreadingHTTPServer):
+    # The default listen backlog (5) is too short for a burst: Slack retries,
+    # a busy channel or a load test opening dozens of connections at once
+    # would see them reset, or held back a whole second for a SYN retry.
+    request_queue_size = 128
+
+
 class LocalServer:
     def __init__(
         self,
@@ -55,7 +63,7 @@ class LocalServer:
         self.metrics = metrics
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.httpd = ThreadingHTTPServer((host, port), self._handler_class())
+        self.httpd = _HttpServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
 
     @property

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from infra.functions import RUNTIME
+from infra.package_lambda import WEBHOOK, WORKER, PackageError
 
 from infra import package_lambda
-from infra.package_lambda import WEBHOOK, WORKER, PackageError
 
 
 def pinned_lines(requirements: Path) -> list[str]:

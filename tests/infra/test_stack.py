@@ -174,7 +174,8 @@ def test_functions_get_the_aws_resource_names(template: Template) -> None:
 
 
 def test_each_function_logs_to_its_own_group_with_retention(template: Template) -> None:
-    template.resource_count_is("AWS::Logs::LogGroup", 2)
+    # One group per function, plus the HTTP API's access logs.
+    template.resource_count_is("AWS::Logs::LogGroup", 3)
     template.all_resources_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
     template.all_resources_properties(
         "AWS::Lambda::Function", {"LoggingConfig": {"LogGroup": {"Ref": Match.any_value()}}}
@@ -454,12 +455,37 @@ def queue_depth_alarm(template: Template, queue_id: str) -> dict[str, Any]:
         "AWS::CloudWatch::Alarm",
         {
             "MetricName": "ApproximateNumberOfMessagesVisible",
-            "Dimensions": [
-                {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}
-            ],
+            "Dimensions": [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue_id, "QueueName"]}}],
         },
     )
     return dict(alarm["Properties"])
+
+
+def test_endpoint_writes_access_logs(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Stage",
+        {"AccessLogSettings": {"DestinationArn": Match.any_value(), "Format": Match.any_value()}},
+    )
+
+
+def test_alarm_topic_refuses_plain_http(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::SNS::TopicPolicy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Effect": "Deny",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
 
 
 def test_first_dead_lettered_job_raises_the_alarm(template: Template) -> None:

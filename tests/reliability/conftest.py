@@ -126,3 +126,7 @@ def json_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line]
     logger.setLevel(level)
     logger.removeHandler(handler)
+
+
+# moto's server, shared with tests/aws (one per test session and xdist worker).
+from tests.aws.conftest import aws_endpoint as aws_endpoint  # noqa: E402
