@@ -71,7 +71,7 @@ def counting(into: ApiCalls | None = None) -> Iterator[ApiCalls]:
     """Count the block's calls, adding to ``into`` when given (so a bench can
     count only its timed parts and leave its own housekeeping out)."""
     counted = into or ApiCalls()
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]
 
     def wrapped(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         started = time.perf_counter()
@@ -81,8 +81,8 @@ def counting(into: ApiCalls | None = None) -> Iterator[ApiCalls]:
         counted.record(service, operation, params, answer)
         return answer
 
-    BaseClient._make_api_call = wrapped  # type: ignore[method-assign]
+    BaseClient._make_api_call = wrapped  # type: ignore[attr-defined]
     try:
         yield counted
     finally:
-        BaseClient._make_api_call = original  # type: ignore[method-assign]
+        BaseClient._make_api_call = original  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ class Stack:
     env: dict[str, str]
 
     def client(self, service: str) -> Any:
-        return boto3.client(
+        return boto3.client(  # type: ignore[call-overload]
             service, endpoint_url=self.endpoint, region_name=REGION, **_CREDENTIALS
         )
 

@@ -15,7 +15,7 @@ import importlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-from contextlib import redirect_stdout  # noqa: E402
+from contextlib import ExitStack, redirect_stdout  # noqa: E402
 
 HANDLERS = {
     "webhook": "emojiforge.aws.webhook_handler",
@@ -34,15 +34,14 @@ def main() -> None:
     durations, answers, counted = [], [], None
     first_answered_at = 0.0
     # Powertools writes EMF metrics to stdout; they are not the figures.
-    with open(os.devnull, "w") as sink, redirect_stdout(sink):
+    with open(os.devnull, "w") as sink, redirect_stdout(sink), ExitStack() as later:
         for index, event in enumerate(events):
             if index == 1:
                 # Counted on a warm invocation only: importing the counter
                 # (botocore) earlier would blur the cold import figure.
                 from bench.api_calls import counting
 
-                counter = counting()
-                counted = counter.__enter__()
+                counted = later.enter_context(counting())
             started = time.perf_counter()
             answers.append(handler(event, None))
             durations.append((time.perf_counter() - started) * 1000)
@@ -53,9 +52,8 @@ def main() -> None:
         "import_ms": (imported - before_import) * 1000,
         "first_ms": durations[0],
         "warm_ms": durations[1:],
-        "spawn_to_first_answer_ms": (
-            first_answered_at - float(os.environ["BENCH_SPAWNED_AT"])
-        ) * 1000,
+        "spawn_to_first_answer_ms": (first_answered_at - float(os.environ["BENCH_SPAWNED_AT"]))
+        * 1000,
         "answers": answers,
         "heavy_imported": [name for name in HEAVY if name in sys.modules],
         "aws_calls_warm": counted.as_dict() if counted else None,

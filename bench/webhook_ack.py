@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
+from typing import Any
 
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_payloads import SIGNING_SECRET, signed, slash_command
@@ -58,8 +59,8 @@ def _lambda(result: GroupResult) -> None:
             return int(answer["statusCode"]), str(answer["body"])
 
         view = modal_view(stack.slack, lambda request: send(request)[0])
-        commands = _timed(lambda i: send(signed(slash_command("ship it"))), COMMANDS, result)
-        _timed(lambda i: send(submission_request(view, "LW", i)), WARMUP, result)
+        commands = _timed(send, [signed(slash_command("ship it")) for _ in range(COMMANDS)], result)
+        _timed(send, _submissions(view, "LW", WARMUP), result)
         stack.take_jobs()
         stack.clear_table()
         calls = ApiCalls()
@@ -67,7 +68,7 @@ def _lambda(result: GroupResult) -> None:
         for index in range(REQUESTS):
             request = submission_request(view, "LA", index)
             waited = calls.seconds
-            [ack] = _timed(lambda i: send(request), 1, result)
+            [ack] = _timed(send, [request], result)
             acks.append(ack)
             own.append(ack - (calls.seconds - waited) * 1000)
             # Untimed: the job is on SQS exactly once; then moto is reset.
@@ -96,7 +97,7 @@ def _lambda(result: GroupResult) -> None:
 
 def _local(result: GroupResult) -> None:
     with FakeSlack() as slack, tempfile.TemporaryDirectory() as tmp:
-        settings = _local_settings(Path(tmp), slack)
+        settings = local_settings(Path(tmp), slack)
         queue, _ = build_queues(settings)
         store = build_store(settings)
         server = LocalServer(build_webhook(settings, queue=queue, store=store), [], port=0)
@@ -111,8 +112,8 @@ def _local(result: GroupResult) -> None:
                 return response.status, response.read().decode()
 
             view = modal_view(slack, lambda request: send(request)[0])
-            _timed(lambda i: send(submission_request(view, "SW", i)), WARMUP, result)
-            acks = _timed(lambda i: send(submission_request(view, "SA", i)), REQUESTS, result)
+            _timed(send, _submissions(view, "SW", WARMUP), result)
+            acks = _timed(send, _submissions(view, "SA", REQUESTS), result)
             queued = queue.approximate_depth()[0]
             expected = WARMUP + REQUESTS
             result.check(queued == expected, f"local webhook: {expected} acks but {queued} jobs")
@@ -122,14 +123,20 @@ def _local(result: GroupResult) -> None:
     _report(result, "Webhook warm ack, local server HTTP", "local_ack", latency(acks))
 
 
+def _submissions(view: dict[str, Any], run: str, count: int) -> list[HttpRequest]:
+    return [submission_request(view, run, index) for index in range(count)]
+
+
 def _timed(
-    send: Callable[[int], tuple[int, str]], count: int, result: GroupResult
+    send: Callable[[HttpRequest], tuple[int, str]],
+    requests: list[HttpRequest],
+    result: GroupResult,
 ) -> list[float]:
     """Milliseconds per request; every answer must be a 200 that Slack would accept."""
     durations = []
-    for index in range(count):
+    for request in requests:
         started = time.perf_counter()
-        status, body = send(index)
+        status, body = send(request)
         durations.append((time.perf_counter() - started) * 1000)
         if status != 200 or (body.startswith("{") and "errors" in json.loads(body)):
             result.check(False, f"webhook answered {status}: {body[:200]}")
@@ -140,11 +147,13 @@ def _timed(
 def _report(result: GroupResult, figure: str, key: str, stats: dict[str, float]) -> None:
     for name, value in stats.items():
         result.figures[f"{key}_{name}"] = value
-    measured = f"p50 {stats['p50_ms']:.1f} / p99 {stats['p99_ms']:.1f} ms (n={stats['samples']:.0f})"
+    measured = (
+        f"p50 {stats['p50_ms']:.1f} / p99 {stats['p99_ms']:.1f} ms (n={stats['samples']:.0f})"
+    )
     result.rows.append(at_most(f"{figure} p99", measured, stats["p99_ms"], TARGET_P99_MS))
 
 
-def _local_settings(folder: Path, slack: FakeSlack) -> Settings:
+def local_settings(folder: Path, slack: FakeSlack) -> Settings:
     return Settings.from_env(
         {
             "EMOJIFORGE_DATA_DIR": str(folder / "data"),

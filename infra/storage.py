@@ -96,6 +96,6 @@ class AppSecret(Construct):
             # Empty placeholders only, so the template shows the expected shape and holds
             # no secret material; the real values are put with the CLI after deploy.
             # CloudFormation rewrites the secret only when this value changes: editing
-            # SECRET_KEYS after deploy wipes the operator's values (docs/deployment.md).
+            # SECRET_KEYS after deploy wipes the operator's values (docs/deploy.md).
             secret_object_value={key: SecretValue.unsafe_plain_text("") for key in SECRET_KEYS},
         )

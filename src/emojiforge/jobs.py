@@ -15,6 +15,7 @@ queue with a clear reason instead of half-working.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -99,7 +100,11 @@ class Job:
 def new_job_id(seed: str | None = None) -> str:
     """A job id; derived from ``seed`` (e.g. a view id) so a retry maps to one job."""
     if seed:
-        cleaned = re.sub(r"[^A-Za-z0-9_.:-]", "_", seed)[:120]
+        cleaned = re.sub(r"[^A-Za-z0-9_.:-]", "_", seed)
+        if len(cleaned) > 120:
+            # Cutting would drop the end, where a regenerate's click time sits:
+            # two clicks would become one job. Keep the start, hash the whole.
+            cleaned = cleaned[:87] + "_" + hashlib.sha256(seed.encode()).hexdigest()[:32]
         return f"job_{cleaned}"
     return f"job_{secrets.token_hex(8)}"
 

@@ -38,7 +38,6 @@ def chain_routes(*routes: Route | None) -> Route:
     return chained
 
 
-
 class _HttpServer(ThreadingHTTPServer):
     # The default listen backlog (5) is too short for a burst: Slack retries,
     # a busy channel or a load test opening dozens of connections at once

@@ -27,6 +27,9 @@ from emojiforge.slack.client import make_web_client
 from emojiforge.slack.delivery import SlackDelivery
 from emojiforge.store.sqlite import SQLiteJobStore
 from emojiforge.worker import Worker
+
+# moto's server for the Lambda tests here, shared with tests/aws (one per xdist worker).
+from tests.aws.conftest import aws_endpoint as aws_endpoint
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_payloads import CHANNEL, TEAM, USER
 
@@ -60,12 +63,15 @@ class Pipeline:
 
     def results(self) -> list[dict[str, Any]]:
         """Result messages actually posted (the ones carrying the emoji blocks)."""
-        return [m for m in self.slack.messages if m["method"] == "chat.postMessage" and m.get("blocks")]
+        return [
+            m for m in self.slack.messages if m["method"] == "chat.postMessage" and m.get("blocks")
+        ]
 
     def notices(self) -> list[dict[str, Any]]:
         """Failure notices actually posted to the person."""
         return [
-            m for m in self.slack.messages
+            m
+            for m in self.slack.messages
             if m["method"] == "chat.postEphemeral"
             or (m["method"] == "chat.postMessage" and not m.get("blocks"))
         ]
@@ -73,9 +79,13 @@ class Pipeline:
 
 def make_job(n: int = 1, *, user: str = USER, description: str = "ship it") -> Job:
     return Job(
-        job_id=f"job_V{n:04d}", correlation_id=f"req_{n:016x}", user_id=user,
-        channel_id=CHANNEL, emoji_spec=EmojiSpec(description=description, style="text"),
-        timestamp="2026-01-15T10:30:00Z", team_id=TEAM,
+        job_id=f"job_V{n:04d}",
+        correlation_id=f"req_{n:016x}",
+        user_id=user,
+        channel_id=CHANNEL,
+        emoji_spec=EmojiSpec(description=description, style="text"),
+        timestamp="2026-01-15T10:30:00Z",
+        team_id=TEAM,
     )
 
 
@@ -88,8 +98,12 @@ def build_pipeline(
     path = tmp_path / "queue.sqlite3"
     dead_letter = SQLiteQueue(path, "dlq", clock=clock)
     queue = SQLiteQueue(
-        path, "jobs", visibility_timeout_s=60, max_receives=MAX_RECEIVES,
-        dead_letter=dead_letter, clock=clock,
+        path,
+        "jobs",
+        visibility_timeout_s=60,
+        max_receives=MAX_RECEIVES,
+        dead_letter=dead_letter,
+        clock=clock,
     )
     store = SQLiteJobStore(tmp_path / "jobs.sqlite3")
     # Tiny back-off between Slack's own 5xx retries; 429s still wait Retry-After.
@@ -126,7 +140,3 @@ def json_logs() -> Iterator[Callable[[], list[dict[str, Any]]]]:
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines() if line]
     logger.setLevel(level)
     logger.removeHandler(handler)
-
-
-# moto's server, shared with tests/aws (one per test session and xdist worker).
-from tests.aws.conftest import aws_endpoint as aws_endpoint  # noqa: E402

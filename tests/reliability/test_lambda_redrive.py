@@ -41,10 +41,13 @@ def deployed(
     # The provider's script: a storm of server errors unless a test passes its own.
     script = getattr(request, "param", [SERVER_ERROR] * 50)
 
-    def client(service: str) -> Any:
+    def client(service: Any) -> Any:
         return boto3.client(
-            service, endpoint_url=aws_endpoint, region_name=REGION,
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            service,
+            endpoint_url=aws_endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
 
     sqs = client("sqs")
@@ -56,17 +59,25 @@ def deployed(
     with FakeSlack() as slack, FakeOpenAI(script=script) as openai:
         secret = client("secretsmanager").create_secret(
             Name=unique_name("emojiforge-app"),
-            SecretString=json.dumps({
-                "slack_signing_secret": SIGNING_SECRET, "slack_bot_token": slack.token,
-                "openai_api_key": openai.api_key,
-            }),
+            SecretString=json.dumps(
+                {
+                    "slack_signing_secret": SIGNING_SECRET,
+                    "slack_bot_token": slack.token,
+                    "openai_api_key": openai.api_key,
+                }
+            ),
         )
         for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION, "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
-            "EMOJIFORGE_QUEUE_URL": queue_url, "EMOJIFORGE_DLQ_URL": dlq_url,
-            "EMOJIFORGE_TABLE": table, "EMOJIFORGE_SECRET_ARN": secret["ARN"],
-            "SLACK_API_URL": slack.base_url, "OPENAI_BASE_URL": openai.base_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": REGION,
+            "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
+            "EMOJIFORGE_QUEUE_URL": queue_url,
+            "EMOJIFORGE_DLQ_URL": dlq_url,
+            "EMOJIFORGE_TABLE": table,
+            "EMOJIFORGE_SECRET_ARN": secret["ARN"],
+            "SLACK_API_URL": slack.base_url,
+            "OPENAI_BASE_URL": openai.base_url,
             # A short job budget: the provider's retries stop early in each receive.
             "EMOJIFORGE_WORKER_TIMEOUT_S": "1",
         }.items():
@@ -83,8 +94,11 @@ def deployed(
 def webhook(body: bytes) -> dict[str, Any]:
     request = signed(body)
     event = {
-        "httpMethod": "POST", "path": "/slack/events", "headers": dict(request.headers),
-        "requestContext": {"httpMethod": "POST"}, "body": request.body.decode(),
+        "httpMethod": "POST",
+        "path": "/slack/events",
+        "headers": dict(request.headers),
+        "requestContext": {"httpMethod": "POST"},
+        "body": request.body.decode(),
     }
     return webhook_handler.handler(event, None)
 
@@ -92,23 +106,31 @@ def webhook(body: bytes) -> dict[str, Any]:
 def receive(deployed: Deployed, url: str | None = None) -> dict[str, Any]:
     """One long poll, shaped the way Lambda's event source hands records over."""
     received = deployed.sqs.receive_message(
-        QueueUrl=url or deployed.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
-        MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
+        QueueUrl=url or deployed.queue_url,
+        MaxNumberOfMessages=10,
+        WaitTimeSeconds=1,
+        MessageSystemAttributeNames=["All"],
+        MessageAttributeNames=["All"],
     ).get("Messages", [])
-    return {"Records": [
-        {
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-            "attributes": m["Attributes"],
-            "messageAttributes": {
-                k: {"stringValue": v["StringValue"], "dataType": "String"}
-                for k, v in m.get("MessageAttributes", {}).items()
-            },
-            "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:storm.fifo",
-            "awsRegion": REGION,
-        }
-        for m in received
-    ]}
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m["Attributes"],
+                "messageAttributes": {
+                    k: {"stringValue": v["StringValue"], "dataType": "String"}
+                    for k, v in m.get("MessageAttributes", {}).items()
+                },
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:storm.fifo",
+                "awsRegion": REGION,
+            }
+            for m in received
+        ]
+    }
 
 
 def receive_next(deployed: Deployed, url: str | None = None, tries: int = 8) -> dict[str, Any]:
@@ -155,8 +177,10 @@ def test_a_poison_record_beside_good_ones_fails_only_itself(deployed):
         view = deployed.slack.calls_to("views.open")[-1].params["view"]
         webhook(submission(view, view_id=f"VGOOD{n}", user=f"U0USER{n}", style="text"))
     deployed.sqs.send_message(
-        QueueUrl=deployed.queue_url, MessageBody='{"schema": 99, "correlation_id": "req_bad"}',
-        MessageGroupId="T0ACME:U0POISON", MessageDeduplicationId="poison-1",
+        QueueUrl=deployed.queue_url,
+        MessageBody='{"schema": 99, "correlation_id": "req_bad"}',
+        MessageGroupId="T0ACME:U0POISON",
+        MessageDeduplicationId="poison-1",
     )
     handled: list[dict[str, Any]] = []
     deadline = time.monotonic() + 30

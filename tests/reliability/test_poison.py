@@ -13,14 +13,21 @@ VALID = json.loads(make_job().to_json())
 POISON = {
     "not json": ("{not json", None),
     "not an object": ("[1, 2, 3]", None),
-    "unknown schema": (json.dumps({**VALID, "schema": 99, "correlation_id": "req_schema99"}),
-                       "req_schema99"),
-    "unknown field": (json.dumps({**VALID, "surprise": True, "correlation_id": "req_surprise"}),
-                      "req_surprise"),
-    "wrong type": (json.dumps({**VALID, "emoji_spec": "ship it", "correlation_id": "req_type"}),
-                   "req_type"),
+    "unknown schema": (
+        json.dumps({**VALID, "schema": 99, "correlation_id": "req_schema99"}),
+        "req_schema99",
+    ),
+    "unknown field": (
+        json.dumps({**VALID, "surprise": True, "correlation_id": "req_surprise"}),
+        "req_surprise",
+    ),
+    "wrong type": (
+        json.dumps({**VALID, "emoji_spec": "ship it", "correlation_id": "req_type"}),
+        "req_type",
+    ),
     "missing description": (
-        json.dumps({**VALID, "emoji_spec": {}, "correlation_id": "req_nodesc"}), "req_nodesc"
+        json.dumps({**VALID, "emoji_spec": {}, "correlation_id": "req_nodesc"}),
+        "req_nodesc",
     ),
 }
 

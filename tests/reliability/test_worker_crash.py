@@ -41,31 +41,47 @@ def until(check: Callable[[], bool], what: str, timeout_s: float = 40.0) -> None
 
 
 @contextmanager
-def serve(data_dir: Path, slack: FakeSlack, openai: FakeOpenAI, log: Path) -> Iterator[
-    tuple[subprocess.Popen[bytes], str]
-]:
+def serve(
+    data_dir: Path, slack: FakeSlack, openai: FakeOpenAI, log: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """Run `emojiforge serve` until the block ends; yields (process, webhook URL)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("EMOJIFORGE_", "SLACK_", "OPENAI_", "GEMINI_"))}
-    env.update({
-        "EMOJIFORGE_DATA_DIR": str(data_dir), "EMOJIFORGE_OUT_DIR": str(data_dir / "out"),
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": slack.token,
-        "SLACK_API_URL": slack.base_url, "EMOJIFORGE_WORKSPACE_URL": "https://acme.slack.com",
-        "OPENAI_API_KEY": openai.api_key, "OPENAI_BASE_URL": openai.base_url,
-        "EMOJIFORGE_WORKER_TIMEOUT_S": str(WORKER_TIMEOUT_S), "PYTHONPATH": str(ROOT / "src"),
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("EMOJIFORGE_", "SLACK_", "OPENAI_", "GEMINI_"))
+    }
+    env.update(
+        {
+            "EMOJIFORGE_DATA_DIR": str(data_dir),
+            "EMOJIFORGE_OUT_DIR": str(data_dir / "out"),
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": slack.token,
+            "SLACK_API_URL": slack.base_url,
+            "EMOJIFORGE_WORKSPACE_URL": "https://acme.slack.com",
+            "OPENAI_API_KEY": openai.api_key,
+            "OPENAI_BASE_URL": openai.base_url,
+            "EMOJIFORGE_WORKER_TIMEOUT_S": str(WORKER_TIMEOUT_S),
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
     with log.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "emojiforge.cli", "serve", "--port", "0", "--workers", "1"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
         )
     try:
         url: list[str] = []
 
         def started() -> bool:
             assert process.poll() is None, log.read_text()
-            url[:] = [line.split(": ", 1)[1] for line in log.read_text().splitlines()
-                      if line.startswith("Slack events: ")]
+            url[:] = [
+                line.split(": ", 1)[1]
+                for line in log.read_text().splitlines()
+                if line.startswith("Slack events: ")
+            ]
             return bool(url)
 
         until(started, "the server to start")
@@ -95,21 +111,28 @@ def make_emoji(url: str, slack: FakeSlack, user: str) -> None:
 def test_a_killed_server_loses_no_job_and_duplicates_no_emoji(tmp_path, fake_slack):
     data = tmp_path / "data"
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    with FakeOpenAI(script=[slow(15)] * 5) as hanging:
-        with serve(data, fake_slack, hanging, logs[0]) as (first, url):
-            for user in USERS:
-                make_emoji(url, fake_slack, user)
-            until(lambda: len(hanging.image_requests) >= 1, "the first image request")
-            first.send_signal(signal.SIGKILL)  # mid-job: no cleanup of any kind
-            assert first.wait(timeout=10) == -signal.SIGKILL
+    with (
+        FakeOpenAI(script=[slow(15)] * 5) as hanging,
+        serve(data, fake_slack, hanging, logs[0]) as (first, url),
+    ):
+        for user in USERS:
+            make_emoji(url, fake_slack, user)
+        until(lambda: len(hanging.image_requests) >= 1, "the first image request")
+        first.send_signal(signal.SIGKILL)  # mid-job: no cleanup of any kind
+        assert first.wait(timeout=10) == -signal.SIGKILL
     assert not fake_slack.uploads
     store = SQLiteJobStore(data / "jobs.sqlite3")
     # Killed mid-job: one job was being generated, the others still queued.
     assert sorted(r.status for r in store.list()) == ["generating", "queued", "queued"]
 
     with FakeOpenAI() as healthy, serve(data, fake_slack, healthy, logs[1]):
-        until(lambda: all(r.status == "delivered" for r in store.list())
-              and len(store.list()) == len(USERS), "every job to be delivered")
+        until(
+            lambda: (
+                all(r.status == "delivered" for r in store.list())
+                and len(store.list()) == len(USERS)
+            ),
+            "every job to be delivered",
+        )
     records = {record.user_id: record for record in store.list()}
     store.close()
 

@@ -53,7 +53,8 @@ def assert_no_markup_escapes(texts: list[str]) -> None:
     assert texts, "nothing was checked"
     for text in texts:
         # Slack's mentions, links and channel names all start with '<'.
-        assert "<" not in text and ">" not in text, text
+        assert "<" not in text, text
+        assert ">" not in text, text
 
 
 @pytest.mark.parametrize("description", list(HOSTILE.values()), ids=list(HOSTILE))
@@ -97,7 +98,10 @@ def test_a_hostile_emoji_name_is_refused_in_the_modal(local_system, name):
 @pytest.mark.parametrize("name", ["../../etc/passwd", "<!channel>", "a\x00b", "UPPER/../x"])
 def test_a_job_on_the_queue_with_a_path_like_name_is_refused_by_the_parser(name):
     job = {
-        "job_id": "job_x", "correlation_id": "req_x", "user_id": "U1", "channel_id": None,
+        "job_id": "job_x",
+        "correlation_id": "req_x",
+        "user_id": "U1",
+        "channel_id": None,
         "emoji_spec": {"description": "ship it", "name": name},
         "timestamp": "2024-01-15T10:30:00Z",
     }
@@ -108,8 +112,12 @@ def test_a_job_on_the_queue_with_a_path_like_name_is_refused_by_the_parser(name)
 
 def job_with(description: str, name: str = "ship-it") -> Job:
     return Job(
-        job_id="job_V1", correlation_id="req_1", user_id="U1", channel_id="C1",
-        emoji_spec=EmojiSpec(description=description, name=name), timestamp="2024-01-15T10:30:00Z",
+        job_id="job_V1",
+        correlation_id="req_1",
+        user_id="U1",
+        channel_id="C1",
+        emoji_spec=EmojiSpec(description=description, name=name),
+        timestamp="2024-01-15T10:30:00Z",
     )
 
 
@@ -118,8 +126,13 @@ def job_with(description: str, name: str = "ship-it") -> Job:
 def test_no_text_at_all_survives_unescaped_in_any_message_builder(description, user_message):
     job = job_with(description)
     built: list[Any] = [
-        messages.result_blocks(job, ["ship-it", "ship-it-2"], ["F1"], can_add_to_workspace=False,
-                               customize_url="https://acme.slack.com/customize/emoji"),
+        messages.result_blocks(
+            job,
+            ["ship-it", "ship-it-2"],
+            ["F1"],
+            can_add_to_workspace=False,
+            customize_url="https://acme.slack.com/customize/emoji",
+        ),
         {"text": messages.result_text(job, ["ship-it"])},
         {"text": messages.upload_comment(job)},
         {"text": messages.failure_text(user_message, job.correlation_id)},
@@ -128,5 +141,6 @@ def test_no_text_at_all_survives_unescaped_in_any_message_builder(description, u
     ]
     texts = [text for block in built for text in mrkdwn_texts(block)]
     for text in texts:
-        assert "<" not in text and ">" not in text
+        assert "<" not in text
+        assert ">" not in text
         assert len(text) <= messages.MAX_SECTION_TEXT

@@ -25,11 +25,15 @@ def png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims ``width``×``height`` but holds one row of data."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
     rows = zlib.compress(b"\x00" + b"\x00" * ((width + 7) // 8))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
 
 
 def gif(width: int, height: int, frames: int) -> bytes:
@@ -90,7 +94,7 @@ def test_a_small_file_promising_a_huge_animation_is_refused_before_decoding_fram
 @pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
 def test_a_truncated_png_is_a_clear_error(keep):
     data = png_bytes(256)
-    with pytest.raises(ImageError, match="damaged or incomplete|not a PNG"):
+    with pytest.raises(ImageError, match=r"damaged or incomplete|not a PNG"):
         decode(data[: int(len(data) * keep)])
 
 

@@ -69,8 +69,11 @@ def test_a_token_in_an_extra_field_or_traceback_is_redacted(production_log):
 def test_settings_never_print_their_secrets(production_log):
     logger, stream = production_log
     settings = Settings.from_env(
-        {"SLACK_BOT_TOKEN": SLACK_TOKEN, "OPENAI_API_KEY": OPENAI_KEY,
-         "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+        {
+            "SLACK_BOT_TOKEN": SLACK_TOKEN,
+            "OPENAI_API_KEY": OPENAI_KEY,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        }
     )
     logger.info("settings: %s", settings)
     logger.info("settings: %r", settings)

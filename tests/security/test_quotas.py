@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +40,21 @@ class System:
         """Click "Regenerate"; returns what the clicker was told."""
         key = f"{job_id}-{action_ts}-{user}"
         payload: dict[str, Any] = {
-            "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user},
-            "trigger_id": "trig-act", "channel": {"id": "C0GENERAL"},
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user},
+            "trigger_id": "trig-act",
+            "channel": {"id": "C0GENERAL"},
             "response_url": self.slack.response_url(key),
-            "actions": [{"action_id": "emoji_regenerate", "value": job_id,
-                         "action_ts": action_ts, "block_id": "b", "type": "button"}],
+            "actions": [
+                {
+                    "action_id": "emoji_regenerate",
+                    "value": job_id,
+                    "action_ts": action_ts,
+                    "block_id": "b",
+                    "type": "button",
+                }
+            ],
         }
         assert self.webhook.handle(signed(interaction(payload))).status == 200
         [told] = [p["text"] for k, p in self.slack.response_posts if k == key][-1:]
@@ -59,8 +68,8 @@ class System:
 
 
 @pytest.fixture
-def system(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[System]:
-    yield System(tmp_path, fake_slack)
+def system(tmp_path: Path, fake_slack: FakeSlack) -> System:
+    return System(tmp_path, fake_slack)
 
 
 def test_replaying_a_submission_costs_nothing_and_queues_nothing(system):
@@ -96,3 +105,21 @@ def test_regenerating_someone_elses_emoji_spends_the_clickers_quota(system):
     assert system.jobs_of(BOB) == QUOTA
     assert system.jobs_of(USER) == 1  # Alice's quota is untouched
     assert system.submit("V2") == "update"
+
+
+def new_job_after(system: System, job_id: str, action_ts: str, user: str) -> str:
+    before = {r.job_id for r in system.store.list(limit=1000)}
+    assert "another" in system.regenerate(job_id, action_ts, user=user)
+    [created] = {r.job_id for r in system.store.list(limit=1000)} - before
+    assert len(created) <= 128  # still a valid id on the wire and in SQS
+    return created
+
+
+def test_two_clicks_on_a_deeply_regenerated_emoji_are_two_jobs(system):
+    system.submit("V1")
+    job_id = "job_V1"
+    for depth in range(7):  # Regenerate on the message of the previous regenerate
+        job_id = new_job_after(system, job_id, f"17333000{depth:02d}.000100", f"U0DEPTH{depth}")
+    first = new_job_after(system, job_id, "1733300100.000100", "U0CLICK1")
+    second = new_job_after(system, job_id, "1733300200.000200", "U0CLICK2")
+    assert first != second

@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,8 +34,10 @@ class Target:
 
     def footprint(self) -> tuple[int, int, int]:
         """(messages on the queue, jobs recorded, Slack API calls made)."""
-        return sum(self.queue.approximate_depth()), len(self.store.list(limit=10_000)), len(
-            self.slack.calls
+        return (
+            sum(self.queue.approximate_depth()),
+            len(self.store.list(limit=10_000)),
+            len(self.slack.calls),
         )
 
 
@@ -93,14 +94,38 @@ form_bodies = st.dictionaries(
 ).map(lambda fields: "&".join(f"{k}={v}" for k, v in fields.items()).encode())
 payload_bodies = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["type", "view", "user", "team", "actions", "state", "id", "callback_id",
-                         "trigger_id", "private_metadata", "values", "value", "challenge"]),
-        inner, max_size=5,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "view",
+                    "user",
+                    "team",
+                    "actions",
+                    "state",
+                    "id",
+                    "callback_id",
+                    "trigger_id",
+                    "private_metadata",
+                    "values",
+                    "value",
+                    "challenge",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
     ),
     max_leaves=12,
-).map(lambda payload: interaction(payload) if isinstance(payload, dict) else
-      b"payload=" + json.dumps(payload).encode())
+).map(
+    lambda payload: (
+        interaction(payload)
+        if isinstance(payload, dict)
+        else b"payload=" + json.dumps(payload).encode()
+    )
+)
 bodies = st.one_of(
     st.binary(max_size=500),
     text_bodies,
@@ -113,12 +138,29 @@ bodies = st.one_of(
 
 # Everything but a valid signature over this body with a timestamp within five minutes.
 forgeries = st.sampled_from(
-    ["none", "garbage", "truncated", "stale", "future", "wrong-secret", "text-timestamp",
-     "other-body", "uppercase"]
+    [
+        "none",
+        "garbage",
+        "truncated",
+        "stale",
+        "future",
+        "wrong-secret",
+        "text-timestamp",
+        "other-body",
+        "uppercase",
+    ]
 )
 extra_headers = st.dictionaries(
-    st.sampled_from(["X-Slack-Retry-Num", "X-Slack-Retry-Reason", "Content-Length", "Host",
-                     "X-Forwarded-For", "Accept-Encoding"]),
+    st.sampled_from(
+        [
+            "X-Slack-Retry-Num",
+            "X-Slack-Retry-Reason",
+            "Content-Length",
+            "Host",
+            "X-Forwarded-For",
+            "Accept-Encoding",
+        ]
+    ),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30),
     max_size=3,
 )
@@ -131,29 +173,38 @@ def forged_headers(kind: str, body: bytes, now: int) -> dict[str, str]:
         "none": {},
         "garbage": {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=deadbeef"},
         "truncated": {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": good[:-1]},
-        "stale": {"X-Slack-Request-Timestamp": str(now - 301),
-                  "X-Slack-Signature": sign(body, str(now - 301))},
-        "future": {"X-Slack-Request-Timestamp": str(now + 301),
-                   "X-Slack-Signature": sign(body, str(now + 301))},
-        "wrong-secret": {"X-Slack-Request-Timestamp": ts,
-                         "X-Slack-Signature": sign(body, ts, "not-the-secret")},
+        "stale": {
+            "X-Slack-Request-Timestamp": str(now - 301),
+            "X-Slack-Signature": sign(body, str(now - 301)),
+        },
+        "future": {
+            "X-Slack-Request-Timestamp": str(now + 301),
+            "X-Slack-Signature": sign(body, str(now + 301)),
+        },
+        "wrong-secret": {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": sign(body, ts, "not-the-secret"),
+        },
         "text-timestamp": {"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": good},
-        "other-body": {"X-Slack-Request-Timestamp": ts,
-                       "X-Slack-Signature": sign(body + b" ", ts)},
+        "other-body": {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sign(body + b" ", ts)},
         "uppercase": {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": good.upper()},
     }[kind]
     return headers
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=bodies, kind=forgeries, content_type=st.sampled_from(_CONTENT_TYPES),
-       extra=extra_headers)
+@given(
+    body=bodies, kind=forgeries, content_type=st.sampled_from(_CONTENT_TYPES), extra=extra_headers
+)
 def test_an_unsigned_or_badly_signed_request_is_refused_and_changes_nothing(
     target, body, kind, content_type, extra
 ):
     before = target.footprint()
-    headers = {**extra, "Content-Type": content_type,
-               **forged_headers(kind, body, int(time.time()))}
+    headers = {
+        **extra,
+        "Content-Type": content_type,
+        **forged_headers(kind, body, int(time.time())),
+    }
     response = target.webhook.handle(HttpRequest(body=body, headers=headers))
     assert response.status in (401, 413)
     assert target.footprint() == before
@@ -161,22 +212,29 @@ def test_an_unsigned_or_badly_signed_request_is_refused_and_changes_nothing(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=bodies, content_type=st.sampled_from(_CONTENT_TYPES), extra=extra_headers)
-def test_a_validly_signed_request_of_any_shape_never_gets_a_5xx(
-    target, body, content_type, extra
-):
+def test_a_validly_signed_request_of_any_shape_never_gets_a_5xx(target, body, content_type, extra):
     ts = str(int(time.time()))
-    headers = {**extra, "Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
-               "X-Slack-Signature": sign(body, ts)}
+    headers = {
+        **extra,
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": sign(body, ts),
+    }
     response = target.webhook.handle(HttpRequest(body=body, headers=headers))
     assert response.status < 500, (response.status, response.body)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=st.dictionaries(
-    st.sampled_from(["description", "style", "effect", "name", "options", "provider",
-                     "destination"]),
-    st.text(max_size=600), max_size=7,
-), metadata=st.one_of(st.text(max_size=200), st.just('{"channel_id": 5}'), st.just("[]")))
+@given(
+    values=st.dictionaries(
+        st.sampled_from(
+            ["description", "style", "effect", "name", "options", "provider", "destination"]
+        ),
+        st.text(max_size=600),
+        max_size=7,
+    ),
+    metadata=st.one_of(st.text(max_size=200), st.just('{"channel_id": 5}'), st.just("[]")),
+)
 def test_a_signed_submission_with_hostile_fields_is_answered_without_a_5xx(
     target, values, metadata
 ):
