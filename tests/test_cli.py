@@ -53,8 +53,12 @@ def test_generate_from_an_image_removes_its_plain_background(tmp_path, capsys):
     assert main(["generate", "logo", "--from", str(source_path), "--out", str(out)]) == 0
     emoji = Image.open(out / "logo.png").convert("RGBA")
     assert emoji.size == (128, 128)
-    assert emoji.getpixel((1, 1))[3] == 0  # the white background is gone
-    red, green, blue, alpha = emoji.getpixel((64, 64))
+    corner = emoji.getpixel((1, 1))
+    assert isinstance(corner, tuple)
+    assert corner[3] == 0  # the white background is gone
+    pixel = emoji.getpixel((64, 64))
+    assert isinstance(pixel, tuple)
+    red, green, blue, alpha = pixel
     assert alpha == 255
     assert abs(red - 200) < 12
     assert green < 50

@@ -43,15 +43,11 @@ class Running:
         settings = make_settings(tmp_path, slack, **env)
         self.queue, dead_letter = build_queues(settings)
         self.store = build_store(settings)
-        webhook = build_webhook(self.settings_guard(settings), queue=self.queue, store=self.store)
+        webhook = build_webhook(settings, queue=self.queue, store=self.store)
         worker = build_worker(settings, store=self.store)
         runner = QueueRunner(self.queue, dead_letter, worker, wait_s=0.2)
         self.server = LocalServer(webhook, [runner], port=0)
         self.url = ""
-
-    @staticmethod
-    def settings_guard(settings):  # the webhook sees the same settings as the worker
-        return settings
 
     def __enter__(self) -> Running:
         self.server.start()

@@ -33,7 +33,7 @@ class Deployed:
 @pytest.fixture
 def deployed(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployed]:
     def client(service: str) -> Any:
-        return boto3.client(
+        return boto3.client(  # type: ignore[call-overload]
             service,
             endpoint_url=aws_endpoint,
             region_name=REGION,
