@@ -28,11 +28,11 @@ HEAVY = ("openai", "PIL")
 def main() -> None:
     kind, result_file = sys.argv[1], sys.argv[2]
     events = json.load(sys.stdin)
-    before_import = time.perf_counter()
+    before_import, cpu_before_import = time.perf_counter(), time.process_time()
     handler = importlib.import_module(HANDLERS[kind]).handler
     imported = time.perf_counter()
     durations, answers, counted = [], [], None
-    first_answered_at = 0.0
+    first_answered_at = cpu_to_first_answer = 0.0
     # Powertools writes EMF metrics to stdout; they are not the figures.
     with open(os.devnull, "w") as sink, redirect_stdout(sink), ExitStack() as later:
         for index, event in enumerate(events):
@@ -47,10 +47,13 @@ def main() -> None:
             durations.append((time.perf_counter() - started) * 1000)
             if index == 0:
                 first_answered_at = time.time()
+                # CPU time as well: on a busy machine wall time includes others' work.
+                cpu_to_first_answer = time.process_time() - cpu_before_import
     result = {
         "startup_ms": (before_import - BEFORE_ANYTHING) * 1000,
         "import_ms": (imported - before_import) * 1000,
         "first_ms": durations[0],
+        "cpu_import_plus_first_ms": cpu_to_first_answer * 1000,
         "warm_ms": durations[1:],
         "spawn_to_first_answer_ms": (first_answered_at - float(os.environ["BENCH_SPAWNED_AT"]))
         * 1000,

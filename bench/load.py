@@ -13,6 +13,7 @@ Run with ``python -m bench.load [requests] [concurrency]`` (default 1000 50).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -111,7 +112,8 @@ def run(n: int = 1000, concurrency: int = 50, *, quiet: bool = False) -> dict[st
         try:
             # The clients run in a process of their own, as Slack's would: in this
             # one they would compete with the server for the interpreter lock.
-            with ProcessPoolExecutor(max_workers=1) as clients:
+            spawn = multiprocessing.get_context("spawn")  # no fork of a threaded process
+            with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as clients:
                 answers = clients.submit(
                     _drive, url, [body for _, body in requests], concurrency
                 ).result()
