@@ -93,7 +93,8 @@ def render(rows: list[Row]) -> str:
 
 
 def save(groups: dict[str, GroupResult]) -> Path:
-    """Write this run's figures; ``latest.json`` is what ``bench.cost`` falls back on."""
+    """Write this run's figures, and fold them into ``latest.json``: the newest
+    figures of every group, which ``bench.cost`` falls back on."""
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     document = {
@@ -101,10 +102,12 @@ def save(groups: dict[str, GroupResult]) -> Path:
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "groups": {name: asdict(result) for name, result in groups.items()},
     }
-    text = json.dumps(document, indent=2, default=str)
     path = RESULTS_DIR / f"bench-{stamp}.json"
-    path.write_text(text)
-    (RESULTS_DIR / "latest.json").write_text(text)
+    path.write_text(json.dumps(document, indent=2, default=str))
+    latest = RESULTS_DIR / "latest.json"
+    previous = json.loads(latest.read_text()).get("groups", {}) if latest.exists() else {}
+    merged = {**document, "groups": {**previous, **document["groups"]}}
+    latest.write_text(json.dumps(merged, indent=2, default=str))
     return path
 
 

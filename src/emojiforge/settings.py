@@ -93,6 +93,11 @@ class Settings:
         "",
         "Public https URL of the local server (a tunnel); enables `admin.emoji.add` locally.",
     )
+    playground_channel: str = _var(
+        "EMOJIFORGE_PLAYGROUND_CHANNEL",
+        "",
+        "Slack channel id the playground's “Post to Slack” button posts to (needs the bot token).",
+    )
     # Jobs and limits
     max_options: int = _var("EMOJIFORGE_MAX_OPTIONS", 4, "Most options one job may ask for.")
     daily_quota: int = _var(

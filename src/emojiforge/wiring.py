@@ -296,4 +296,32 @@ def build_playground(
         max_options=settings.max_options,
         slack_connected=bool(settings.slack_bot_token and settings.slack_signing_secret),
         allowed_hosts=allowed_hosts(host),
+        post_to_slack=_slack_poster(settings),
     )
+
+
+def _slack_poster(settings: Settings) -> Any:
+    """The playground's "Post to Slack": an upload to one configured channel."""
+    if not (settings.slack_bot_token and settings.playground_channel):
+        return None
+    from slack_sdk.errors import SlackApiError
+
+    from emojiforge.errors import DeliveryError
+
+    client = _web_client(settings, settings.slack_bot_token.reveal())
+    channel = settings.playground_channel
+
+    def post(name: str, data: bytes, extension: str) -> None:
+        try:
+            client.files_upload_v2(
+                channel=channel,
+                file=data,
+                filename=f"{name}.{extension}",
+                title=f":{name}:",
+                initial_comment=f"A new emoji from the EmojiForge playground: `:{name}:`",
+            )
+        except SlackApiError as error:
+            reason = str(error.response.get("error", "error"))
+            raise DeliveryError(reason, reason, retryable=False) from None
+
+    return post

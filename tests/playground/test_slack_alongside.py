@@ -47,3 +47,36 @@ def test_playground_jobs_never_call_slack_while_slack_jobs_are_delivered_there(
         )
         assert finished_job(playground, slack_job["job_id"])["status"] == "delivered"
         assert len(fake_slack.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_post_to_slack_shares_the_chosen_option_in_the_configured_channel_once(
+    tmp_path, fake_slack
+):
+    env = {**slack_env(tmp_path, fake_slack), "EMOJIFORGE_PLAYGROUND_CHANNEL": "C0SHOWCASE"}
+    with running_playground(tmp_path, env=env) as playground:
+        assert call(playground.url + "/api/config").json()["slack_post"] is True
+        form = {"description": "lgtm", "style": "text", "options": 2}
+        answer = call(
+            playground.url + "/api/jobs", method="POST", body=form, headers=playground.origin
+        )
+        job = finished_job(playground, answer.json()["job_id"])
+        second = job["options"][1]
+        post_url = playground.url + second["url"] + "/slack"
+
+        refused = call(post_url, method="POST", body={}, headers={"Origin": "https://evil.example"})
+        assert refused.status == 403
+        assert fake_slack.uploads == {}
+
+        first_try = call(post_url, method="POST", body={}, headers=playground.origin)
+        again = call(post_url, method="POST", body={}, headers=playground.origin)
+        assert first_try.status == 200
+        assert again.json()["again"] is True
+        [complete] = fake_slack.calls_to("files.completeUploadExternal")
+        assert complete.params["channel_id"] == "C0SHOWCASE"
+        [uploaded] = fake_slack.uploads.values()
+        assert uploaded == call(playground.url + second["url"]).body
+
+
+def test_without_a_channel_the_page_offers_no_post_button(tmp_path, fake_slack):
+    with running_playground(tmp_path, env=slack_env(tmp_path, fake_slack)) as playground:
+        assert call(playground.url + "/api/config").json()["slack_post"] is False

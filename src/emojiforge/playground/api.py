@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from emojiforge.errors import InvalidInput
+from emojiforge.errors import EmojiForgeError, InvalidInput
 from emojiforge.images.prompts import STYLE_LABELS
 from emojiforge.intake import JobIntake, QuotaExceeded
 from emojiforge.jobs import (
@@ -41,6 +42,10 @@ RECENT_JOBS = 20
 FORM_FIELDS = ("description", "style", "effect", "name", "options", "provider")
 _JOB = re.compile(r"^/api/jobs/(job_[A-Za-z0-9_.:-]{1,124})$")
 _UNSAFE = re.compile(r"[^a-z0-9_-]")
+_SLACK_POST = re.compile(r"^/api/jobs/(job_[A-Za-z0-9_.:-]{1,124})/options/(\d{1,2})/slack$")
+# (emoji name, file bytes, extension) → posts it; raises EmojiForgeError on failure.
+SlackPoster = Callable[[str, bytes, str], None]
+SLACK_POST_EVENT = "slack-post"
 _OPTION = re.compile(r"^/api/jobs/(job_[A-Za-z0-9_.:-]{1,124})/options/(\d{1,2})$")
 
 
@@ -83,6 +88,7 @@ class PlaygroundApi:
         max_options: int,
         slack_connected: bool,
         allowed_hosts: frozenset[str],
+        post_to_slack: SlackPoster | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.intake = intake
@@ -93,6 +99,8 @@ class PlaygroundApi:
         self.max_options = max_options
         self.slack_connected = slack_connected
         self.allowed_hosts = allowed_hosts
+        self.post_to_slack = post_to_slack
+        self._posting = threading.Lock()
         self.clock = clock
 
     def route(self, method: str, path: str, request: HttpRequest) -> HttpResponse | None:
@@ -104,6 +112,8 @@ class PlaygroundApi:
             return _error(403, refusal)
         if method == "POST" and path == "/api/jobs":
             return self.submit(request)
+        if method == "POST" and (match := _SLACK_POST.match(path)):
+            return self.post_option(match.group(1), int(match.group(2)), request)
         if method != "GET":
             return None
         if path == "/":
@@ -134,6 +144,7 @@ class PlaygroundApi:
             "max_options": self.max_options,
             "max_description": MAX_DESCRIPTION,
             "slack_connected": self.slack_connected,
+            "slack_post": self.post_to_slack is not None,
         }
 
     def submit(self, request: HttpRequest) -> HttpResponse:
@@ -180,7 +191,7 @@ class PlaygroundApi:
             timestamp=utc_now_iso(),
         )
 
-    def option_file(self, job_id: str, index: int, query: str) -> HttpResponse:
+    def _option(self, job_id: str, index: int) -> tuple[dict[str, Any], Path] | HttpResponse:
         record = self.store.get(job_id)
         detail = latest_detail(record, OPTIONS_EVENT) if record else None
         options = {int(o["index"]): o for o in (detail or {}).get("options") or []}
@@ -191,6 +202,42 @@ class PlaygroundApi:
         file = option_path(self.folder, job_id, index, extension)
         if not file.is_file():
             return _error(404, "the file is gone")
+        return option, file
+
+    def post_option(self, job_id: str, index: int, request: HttpRequest) -> HttpResponse:
+        """Share one option in the configured Slack channel, once per option."""
+        refusal = cross_site_refusal(request.headers)
+        if refusal:
+            return _error(403, refusal)
+        if self.post_to_slack is None:
+            return _error(404, "posting to Slack is not configured")
+        found = self._option(job_id, index)
+        if isinstance(found, HttpResponse):
+            return found
+        option, file = found
+        # The lock keeps a double click from posting twice; the timeline event
+        # remembers a post across requests and restarts.
+        with self._posting:
+            record = self.store.get(job_id)
+            posted = record is not None and any(
+                e.status == SLACK_POST_EVENT and e.detail.get("option") == index
+                for e in record.events
+            )
+            if posted:
+                return _json(200, {"posted": True, "again": True})
+            try:
+                self.post_to_slack(str(option["name"]), file.read_bytes(), file.suffix[1:])
+            except EmojiForgeError as error:
+                return _error(502, f"Slack refused the post: {error}")
+            self.store.update(job_id, SLACK_POST_EVENT, at=self.clock(), detail={"option": index})
+        return _json(200, {"posted": True})
+
+    def option_file(self, job_id: str, index: int, query: str) -> HttpResponse:
+        found = self._option(job_id, index)
+        if isinstance(found, HttpResponse):
+            return found
+        option, file = found
+        extension = file.suffix[1:]
         disposition = "attachment" if "download=1" in query.split("&") else "inline"
         # Names are already [a-z0-9_-]; cleaned again because this goes into a header.
         filename = f"{_UNSAFE.sub('_', str(option['name']))}.{extension}"

@@ -13,6 +13,7 @@ const STEPS = ["queued", "generating", "delivering", "done"];
 
 const byId = (id) => document.getElementById(id);
 let lastForm = null;
+let canPostToSlack = false;
 let pollTimer = null;
 
 async function api(path, options = {}) {
@@ -38,6 +39,7 @@ async function loadConfig() {
   fillSelect(byId("provider"), data.providers, data.default_provider);
   // Like the Slack modal: the choice only appears when there is one to make.
   byId("provider-field").hidden = data.providers.length < 2;
+  canPostToSlack = Boolean(data.slack_post);
 }
 
 function readForm() {
@@ -169,8 +171,22 @@ function showOptions(options) {
     download.download = `${option.name}.${option.format}`;
     download.setAttribute("aria-label", `Download :${option.name}:`);
     card.querySelector(".regenerate").addEventListener("click", () => submit(lastForm));
+    const post = card.querySelector(".post-slack");
+    post.hidden = !canPostToSlack;
+    post.addEventListener("click", () => postToSlack(option, post, card.querySelector(".post-status")));
     return card;
   }));
+}
+
+async function postToSlack(option, button, status) {
+  button.disabled = true;
+  const { status: code, data } = await api(`${option.url}/slack`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  });
+  status.textContent = code === 200 ? "Posted to Slack" : (data.error || "Could not post to Slack");
+  button.disabled = code === 200;
 }
 
 async function loadRecent() {
