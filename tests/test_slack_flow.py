@@ -186,3 +186,12 @@ def test_workspace_monthly_quota_refuses_further_jobs_across_users(tmp_path, fak
     other_user = webhook.handle(signed(submission(view, view_id="V2", user="U0BOB")))
     assert "month" in json.loads(other_user.body)["errors"]["description"]
     assert queue.approximate_depth() == (1, 0)
+
+
+def test_an_expired_trigger_is_answered_with_a_message_and_no_job(local_system):
+    local_system.slack.fail_next("views.open", error="expired_trigger_id")
+    response = local_system.webhook.handle(signed(slash_command("too slow")))
+    assert response.status == 200
+    assert "couldn't open the form" in str(response.body)
+    assert "req_" in str(response.body)  # the reference, for support
+    assert local_system.queue.approximate_depth() == (0, 0)
