@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from emojiforge.doctor import run_checks
+from emojiforge.doctor import Check, run_checks
 from tests.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack
 
 
-def by_name(checks):
+def by_name(checks: list[Check]) -> dict[str, Check]:
     return {check.name: check for check in checks}
 
 
