@@ -172,6 +172,7 @@ def _report_worker(result: GroupResult, runs: list[Any]) -> None:
             "worker_cold_process_wall_ms": _median(runs, "process_wall_ms"),
             "worker_warm_job_ms": warm,
             "worker_cold_cpu_import_plus_first_ms": cpu,
+            "worker_aws_calls": float(sum(calls.get("calls", {}).values())),
             "worker_sqs_calls": float(
                 sum(n for k, n in calls.get("calls", {}).items() if k.startswith("sqs."))
             ),
@@ -184,6 +185,6 @@ def _report_worker(result: GroupResult, runs: list[Any]) -> None:
             "Worker cold start, offline provider (spawn -> job done)",
             f"{first:.0f} ms (import {result.figures['worker_cold_import_ms']:.0f} + job "
             f"{result.figures['worker_cold_first_job_ms']:.0f} ms, CPU {cpu:.0f} ms); "
-            f"warm job {warm:.0f} ms",
+            f"warm job {warm:.0f} ms with {result.figures['worker_aws_calls']:.0f} AWS calls",
         )
     )

@@ -97,16 +97,17 @@ def save(groups: dict[str, GroupResult]) -> Path:
     figures of every group, which ``bench.cost`` falls back on."""
     RESULTS_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    measured = {name: asdict(result) for name, result in groups.items()}
     document = {
         "when": stamp,
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
-        "groups": {name: asdict(result) for name, result in groups.items()},
+        "groups": measured,
     }
     path = RESULTS_DIR / f"bench-{stamp}.json"
     path.write_text(json.dumps(document, indent=2, default=str))
     latest = RESULTS_DIR / "latest.json"
     previous = json.loads(latest.read_text()).get("groups", {}) if latest.exists() else {}
-    merged = {**document, "groups": {**previous, **document["groups"]}}
+    merged = {**document, "groups": {**previous, **measured}}
     latest.write_text(json.dumps(merged, indent=2, default=str))
     return path
 
