@@ -50,6 +50,7 @@ class JobIntake:
             team_id=job.team_id,
             spec=job.to_dict(),
             at=now,
+            then="queued",
         )
         # Sent even for a repeat: if an earlier attempt died between recording
         # and sending, this completes it; the queue drops a true duplicate.
@@ -60,6 +61,5 @@ class JobIntake:
             attributes={"correlation_id": job.correlation_id, "job_id": job.job_id},
         )
         if created:
-            self.store.update(job.job_id, "queued", at=self.clock())
             self.metrics.count("JobsQueued")
         return created

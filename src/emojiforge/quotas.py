@@ -40,10 +40,11 @@ class QuotaLimits:
 
 
 def enforce(store: JobStore, limits: QuotaLimits, job: Job, now: float) -> None:
-    """Count ``job`` against every limit, or raise ``QuotaExceeded`` saying which."""
+    """Count ``job`` against every limit, or raise ``QuotaExceeded`` saying which.
+    An unlimited (0) quota is not counted at all: one store write fewer per job."""
     moment = datetime.fromtimestamp(now, UTC)
     team = job.team_id or "local"
-    if not store.consume_quota(
+    if limits.user_daily_jobs > 0 and not store.consume_quota(
         f"user:{team}:{job.user_id}",
         moment.strftime("%Y-%m-%d"),
         limits.user_daily_jobs,
@@ -54,7 +55,7 @@ def enforce(store: JobStore, limits: QuotaLimits, job: Job, now: float) -> None:
             "Try again tomorrow!"
         )
     month = moment.strftime("%Y-%m")
-    if not store.consume_quota(
+    if limits.workspace_monthly_jobs > 0 and not store.consume_quota(
         f"team-jobs:{team}", month, limits.workspace_monthly_jobs, job.job_id
     ):
         raise QuotaExceeded("This workspace has used this month's emoji allowance.")

@@ -221,3 +221,22 @@ class JobStoreContract(ABC):
         assert all(store.consume_quota("U1", "2026-12-04", 0, f"job_{n}") for n in range(5))
         # Usage was recorded, so a limit set later counts what was already spent.
         assert store.consume_quota("U1", "2026-12-04", 5, "job_5") is False
+
+    def test_create_then_records_both_events_and_the_second_status(self, store: JobStore) -> None:
+        assert store.create(
+            job_id="job_q",
+            correlation_id="req_q",
+            user_id="U1",
+            team_id="T1",
+            spec={},
+            at=T0,
+            then="queued",
+        )
+        record = store.get("job_q")
+        assert record is not None
+        assert record.status == "queued"
+        assert [e.status for e in record.events] == ["received", "queued"]
+        store.update("job_q", "generating", at=T0 + 1)
+        record = store.get("job_q")
+        assert record is not None
+        assert [e.status for e in record.events] == ["received", "queued", "generating"]

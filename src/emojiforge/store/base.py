@@ -47,8 +47,13 @@ class JobStore(Protocol):
         team_id: str | None,
         spec: Mapping[str, Any],
         at: float,
+        then: str | None = None,
     ) -> bool:
-        """Record a new job as ``received``; False (and no change) if it exists."""
+        """Record a new job as ``received``; False (and no change) if it exists.
+
+        ``then`` (e.g. ``"queued"``) records a second event in the same write
+        and makes it the job's status: the webhook's fast path saves a round trip.
+        """
         ...
 
     def update(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from emojiforge.errors import EmojiForgeError
-from emojiforge.store.base import JobEvent, JobRecord
+from emojiforge.store.base import JobEvent, JobRecord, next_status
 from emojiforge.store.dynamodb_items import (
     Item,
     create_table,
@@ -82,24 +82,28 @@ class DynamoJobStore:
         team_id: str | None,
         spec: Mapping[str, Any],
         at: float,
+        then: str | None = None,
     ) -> bool:
         expires_at = num_attr(int(at) + self._retention_s)
+        status = next_status("received", then) if then else "received"
         meta: Item = {
             **item_key(f"JOB#{job_id}", "META"),
             "correlation_id": str_attr(correlation_id),
             "user_id": str_attr(user_id),
-            "status": str_attr("received"),
+            "status": str_attr(status),
             "created_at": num_attr(at),
             "updated_at": num_attr(at),
             "spec": str_attr(to_json(spec)),
             "cost_usd": num_attr(0),
-            "version": num_attr(1),
+            "version": num_attr(2 if then else 1),
             "expires_at": expires_at,
         }
         if team_id is not None:
             meta["team_id"] = str_attr(team_id)
-        event = event_item(job_id, 1, JobEvent(at=at, status="received"), expires_at)
-        codes = self._transact([self._put_new(meta), self._put_new(event)])
+        events = [event_item(job_id, 1, JobEvent(at=at, status="received"), expires_at)]
+        if then:
+            events.append(event_item(job_id, 2, JobEvent(at=at, status=then), expires_at))
+        codes = self._transact([self._put_new(meta), *(self._put_new(e) for e in events)])
         if codes and codes[0] == _CONDITION_FAILED:
             return False
         _raise_unless_ok(codes)

@@ -106,15 +106,19 @@ class SQLiteJobStore:
         team_id: str | None,
         spec: Mapping[str, Any],
         at: float,
+        then: str | None = None,
     ) -> bool:
+        status = next_status("received", then) if then else "received"
         with self._transaction() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO jobs (job_id, correlation_id, user_id, team_id,"
                 " status, created_at, updated_at, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (job_id, correlation_id, user_id, team_id, "received", at, at, _dump(spec)),
+                (job_id, correlation_id, user_id, team_id, status, at, at, _dump(spec)),
             ).rowcount
             if inserted:
                 _append_event(db, job_id, JobEvent(at=at, status="received"))
+                if then:
+                    _append_event(db, job_id, JobEvent(at=at, status=then))
         return inserted == 1
 
     def update(
