@@ -193,3 +193,21 @@ def test_a_retryable_failure_is_reported_as_a_batch_item_failure(deployed):
     result = worker_handler.handler(event, None)
     assert result == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
     assert not deployed.slack.uploads
+
+
+def test_the_worker_emits_cloudwatch_emf_metrics(deployed, capsys):
+    submit_via_lambda(deployed)
+    capsys.readouterr()
+    worker_handler.handler(sqs_event(deployed), None)
+    blobs = []
+    for line in capsys.readouterr().out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            blobs.append(json.loads(line))
+    names = {
+        metric["Name"]
+        for blob in blobs
+        for directive in blob["_aws"]["CloudWatchMetrics"]
+        for metric in directive["Metrics"]
+    }
+    assert {"JobsDelivered", "EndToEndMs", "GenerationMs", "DeliveryMs"} <= names
+    assert all(blob["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "EmojiForge" for blob in blobs)

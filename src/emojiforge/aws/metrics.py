@@ -32,4 +32,5 @@ class EmfMetrics:
 
     def flush(self) -> None:
         """Write what was gathered during this invocation (called by the handlers)."""
-        self._metrics.flush_metrics(raise_on_empty_metrics=False)
+        if self._metrics.metric_set:  # nothing gathered (e.g. a 401): nothing to write
+            self._metrics.flush_metrics(raise_on_empty_metrics=False)
