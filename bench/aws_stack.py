@@ -8,8 +8,6 @@ cold-start children (``Stack.env`` is handed to the subprocess).
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import os
 import uuid
@@ -18,18 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from moto.server import ThreadedMotoServer
+from tests.aws import lambda_events
+from tests.aws.deployment import FROM_SECRET as _CLEARED
+from tests.aws.deployment import aws_client, deploy, receive_messages
+from tests.aws.lambda_events import http_api_event as http_api_event
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_payloads import SIGNING_SECRET
-
-from emojiforge.queues.sqs import create_fifo_queues
-from emojiforge.store.dynamodb_items import create_table
-
-REGION = "us-east-1"
-# Dummy credentials: nothing here may ever reach a real AWS account.
-_CREDENTIALS = {"aws_access_key_id": "bench", "aws_secret_access_key": "bench"}
-_CLEARED = ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY", "GEMINI_API_KEY")
 
 
 @dataclass
@@ -42,9 +34,7 @@ class Stack:
     env: dict[str, str]
 
     def client(self, service: str) -> Any:
-        return boto3.client(  # type: ignore[call-overload]
-            service, endpoint_url=self.endpoint, region_name=REGION, **_CREDENTIALS
-        )
+        return aws_client(service, self.endpoint)
 
     def depth(self) -> int:
         attributes = self.sqs.get_queue_attributes(
@@ -111,32 +101,17 @@ def aws_stack() -> Iterator[Stack]:
 
 
 def _deploy(endpoint: str, slack: FakeSlack) -> Stack:
-    stack = Stack(endpoint, None, "", "", slack, {})
-    suffix = uuid.uuid4().hex[:8]
-    stack.sqs = stack.client("sqs")
-    stack.queue_url, stack.dlq_url = create_fifo_queues(stack.sqs, f"bench-{suffix}")
-    table = f"bench-{suffix}"
-    create_table(stack.client("dynamodb"), table)
-    secret = stack.client("secretsmanager").create_secret(
-        Name=f"bench-{suffix}",
-        SecretString=json.dumps(
-            {"slack_signing_secret": SIGNING_SECRET, "slack_bot_token": slack.token}
-        ),
+    env = deploy(endpoint, f"bench-{uuid.uuid4().hex[:8]}", slack=slack)
+    env["EMOJIFORGE_WORKSPACE_URL"] = "https://acme.slack.com"
+    env["EMOJIFORGE_LOG_LEVEL"] = "WARNING"  # the bench's output is the table
+    return Stack(
+        endpoint,
+        aws_client("sqs", endpoint),
+        env["EMOJIFORGE_QUEUE_URL"],
+        env["EMOJIFORGE_DLQ_URL"],
+        slack,
+        env,
     )
-    stack.env = {
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_DEFAULT_REGION": REGION,
-        "EMOJIFORGE_AWS_ENDPOINT_URL": endpoint,
-        "EMOJIFORGE_QUEUE_URL": stack.queue_url,
-        "EMOJIFORGE_DLQ_URL": stack.dlq_url,
-        "EMOJIFORGE_TABLE": table,
-        "EMOJIFORGE_SECRET_ARN": secret["ARN"],
-        "SLACK_API_URL": slack.base_url,
-        "EMOJIFORGE_WORKSPACE_URL": "https://acme.slack.com",
-        "EMOJIFORGE_LOG_LEVEL": "WARNING",  # the bench's output is the table
-    }
-    return stack
 
 
 def sqs_event(stack: Stack, count: int) -> list[dict[str, Any]]:
@@ -147,44 +122,9 @@ def sqs_event(stack: Stack, count: int) -> list[dict[str, Any]]:
     for _ in range(count * 3):  # bounded: moto may answer an empty receive
         if len(events) == count:
             break
-        for m in stack.sqs.receive_message(
-            QueueUrl=stack.queue_url,
-            MaxNumberOfMessages=1,
-            VisibilityTimeout=300,
-            MessageSystemAttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", []):
+        for m in receive_messages(
+            stack.sqs, stack.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=300
+        ):
             stack.sqs.delete_message(QueueUrl=stack.queue_url, ReceiptHandle=m["ReceiptHandle"])
-            events.append({"Records": [_record(m)]})
+            events.append(lambda_events.sqs_event([m]))
     return events
-
-
-def _record(m: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "messageId": m["MessageId"],
-        "receiptHandle": m["ReceiptHandle"],
-        "body": m["Body"],
-        "attributes": m["Attributes"],
-        "messageAttributes": {
-            k: {"stringValue": v["StringValue"], "dataType": "String"}
-            for k, v in m.get("MessageAttributes", {}).items()
-        },
-        "md5OfBody": m["MD5OfBody"],
-        "eventSource": "aws:sqs",
-        "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:jobs.fifo",
-        "awsRegion": REGION,
-    }
-
-
-def http_api_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """An API Gateway HTTP API event (payload 2.0), body base64-encoded as API Gateway does."""
-    return {
-        "version": "2.0",
-        "routeKey": "POST /slack/events",
-        "rawPath": "/slack/events",
-        "rawQueryString": "",
-        "headers": {k.lower(): v for k, v in headers.items()},
-        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
-        "body": base64.b64encode(body).decode(),
-        "isBase64Encoded": True,
-    }

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-import boto3
 import pytest
 from moto.server import ThreadedMotoServer
+
+from tests.aws.deployment import aws_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
-
-REGION = "us-east-1"
+    from mypy_boto3_sqs import SQSClient
 
 
 @pytest.fixture(scope="session")
@@ -39,32 +39,19 @@ def unique_name(prefix: str) -> str:
 
 @pytest.fixture(scope="session")
 def dynamodb(aws_endpoint: str) -> DynamoDBClient:
-    return boto3.client(
-        "dynamodb",
-        endpoint_url=aws_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return cast("DynamoDBClient", aws_client("dynamodb", aws_endpoint))
 
 
 @pytest.fixture(scope="session")
 def s3(aws_endpoint: str) -> S3Client:
-    return boto3.client(
-        "s3",
-        endpoint_url=aws_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return cast("S3Client", aws_client("s3", aws_endpoint))
 
 
 @pytest.fixture(scope="session")
 def secretsmanager(aws_endpoint: str) -> SecretsManagerClient:
-    return boto3.client(
-        "secretsmanager",
-        endpoint_url=aws_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return cast("SecretsManagerClient", aws_client("secretsmanager", aws_endpoint))
+
+
+@pytest.fixture(scope="session")
+def sqs(aws_endpoint: str) -> SQSClient:
+    return cast("SQSClient", aws_client("sqs", aws_endpoint))

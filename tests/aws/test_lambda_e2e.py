@@ -9,25 +9,22 @@ a failed record on the queue until its visibility timeout runs out.
 
 from __future__ import annotations
 
-import base64
 import io
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from PIL import Image
 
 from emojiforge.aws import webhook_handler, worker_handler
-from emojiforge.queues.sqs import create_fifo_queues
-from emojiforge.store.dynamodb_items import create_table
-from tests.aws.conftest import REGION, unique_name
+from tests.aws.conftest import unique_name
+from tests.aws.deployment import Deployed, deploy, lambda_environment, receive_messages
+from tests.aws.lambda_events import function_url_event, sqs_event
 from tests.fakes.openai_api import SERVER_ERROR, FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_payloads import SIGNING_SECRET, USER, signed, slash_command, submission
+from tests.slack_payloads import USER, signed, slash_command, submission
 
 MAX_RECEIVES = 3
 # Slack's custom emoji limits.
@@ -39,23 +36,8 @@ FAST_FAILING_WORKER_TIMEOUT_S = "0.4"
 
 
 @dataclass
-class Deployment:
-    sqs: Any
-    queue_url: str
-    dlq_url: str
-    queue_arn: str
-    slack: FakeSlack
+class Deployment(Deployed):
     openai: FakeOpenAI
-
-
-def aws(service: str, endpoint: str) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]  # one helper for several services
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 @pytest.fixture
@@ -68,88 +50,20 @@ def openai_script() -> list[Any]:
 def deployment(
     aws_endpoint: str, monkeypatch: pytest.MonkeyPatch, openai_script: list[Any]
 ) -> Iterator[Deployment]:
-    sqs = aws("sqs", aws_endpoint)
-    queue_url, dlq_url = create_fifo_queues(sqs, unique_name("e2e-jobs"), max_receives=MAX_RECEIVES)
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
-    table = unique_name("emojiforge-e2e")
-    create_table(aws("dynamodb", aws_endpoint), table)
-    bucket = unique_name("emojiforge-e2e")
-    aws("s3", aws_endpoint).create_bucket(Bucket=bucket)
     with FakeSlack() as slack, FakeOpenAI(script=openai_script) as openai:
-        # Every key lives in the secret, the OpenAI key too; the environment gets
-        # names and addresses only, as the CDK stack sets it.
-        secret = aws("secretsmanager", aws_endpoint).create_secret(
-            Name=unique_name("emojiforge-e2e"),
-            SecretString=json.dumps(
-                {
-                    "slack_signing_secret": SIGNING_SECRET,
-                    "slack_bot_token": slack.token,
-                    "openai_api_key": openai.api_key,
-                }
-            ),
+        # Every key lives in the secret, the OpenAI key too.
+        env = deploy(
+            aws_endpoint,
+            unique_name("emojiforge-e2e"),
+            slack=slack,
+            openai=openai,
+            bucket=True,
+            max_receives=MAX_RECEIVES,
         )
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
-            "EMOJIFORGE_QUEUE_URL": queue_url,
-            "EMOJIFORGE_DLQ_URL": dlq_url,
-            "EMOJIFORGE_TABLE": table,
-            "EMOJIFORGE_BUCKET": bucket,
-            "EMOJIFORGE_SECRET_ARN": secret["ARN"],
-            "EMOJIFORGE_MAX_RECEIVES": str(MAX_RECEIVES),
-            "SLACK_API_URL": slack.base_url,
-            "OPENAI_BASE_URL": openai.base_url,
-        }.items():
-            monkeypatch.setenv(key, value)
-        for key in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY"):
-            monkeypatch.delenv(key, raising=False)
+        env["EMOJIFORGE_MAX_RECEIVES"] = str(MAX_RECEIVES)
         monkeypatch.delenv("EMOJIFORGE_PROVIDER", raising=False)
-        webhook_handler.reset()
-        worker_handler.reset()
-        yield Deployment(sqs, queue_url, dlq_url, queue_arn, slack, openai)
-        webhook_handler.reset()
-        worker_handler.reset()
-
-
-def function_url_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """A Lambda Function URL request (payload format 2.0) as AWS documents it."""
-    url_id = "abcdefghijklmnopqrstuvwxyz012345"
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": "/slack/events",
-        "rawQueryString": "",
-        "headers": {
-            **{name.lower(): value for name, value in headers.items()},
-            "host": f"{url_id}.lambda-url.{REGION}.on.aws",
-            "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            "x-forwarded-proto": "https",
-        },
-        "requestContext": {
-            "accountId": "anonymous",
-            "apiId": url_id,
-            "domainName": f"{url_id}.lambda-url.{REGION}.on.aws",
-            "domainPrefix": url_id,
-            "http": {
-                "method": "POST",
-                "path": "/slack/events",
-                "protocol": "HTTP/1.1",
-                "sourceIp": "203.0.113.10",
-                "userAgent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            },
-            "requestId": str(uuid.uuid4()),
-            "routeKey": "$default",
-            "stage": "$default",
-            "time": "04/Dec/2026:10:00:00 +0000",
-            "timeEpoch": 1796378400000,
-        },
-        "body": base64.b64encode(body).decode("ascii"),
-        "isBase64Encoded": True,
-    }
+        with lambda_environment(monkeypatch, env):
+            yield Deployment.of(aws_endpoint, env, slack, openai=openai)
 
 
 def post_to_function_url(body: bytes) -> dict[str, Any]:
@@ -167,37 +81,11 @@ def ask_for_emoji(deployment: Deployment, description: str, style: str) -> None:
 
 def receive_as_lambda(deployment: Deployment) -> dict[str, Any]:
     """One receive by the SQS event source, shaped as the event it gives the worker."""
-    messages = deployment.sqs.receive_message(
-        QueueUrl=deployment.queue_url,
-        MaxNumberOfMessages=1,
-        VisibilityTimeout=180,
-        MessageSystemAttributeNames=["All"],
-        MessageAttributeNames=["All"],
-    ).get("Messages", [])
-    return {
-        "Records": [
-            {
-                "messageId": message["MessageId"],
-                "receiptHandle": message["ReceiptHandle"],
-                "body": message["Body"],
-                "attributes": message["Attributes"],
-                "messageAttributes": {
-                    name: {
-                        "stringValue": value["StringValue"],
-                        "stringListValues": [],
-                        "binaryListValues": [],
-                        "dataType": value["DataType"],
-                    }
-                    for name, value in message.get("MessageAttributes", {}).items()
-                },
-                "md5OfBody": message["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": deployment.queue_arn,
-                "awsRegion": REGION,
-            }
-            for message in messages
-        ]
-    }
+    messages = receive_messages(
+        deployment.sqs, deployment.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=180
+    )
+    # The queue's own name, so the records carry its real ARN.
+    return sqs_event(messages, queue_name=deployment.queue_url.rsplit("/", 1)[-1])
 
 
 def let_visibility_expire(deployment: Deployment, event: dict[str, Any]) -> None:

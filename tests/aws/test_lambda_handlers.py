@@ -3,100 +3,28 @@ and a fake Slack: the same webhook and worker as the local server."""
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 
 from emojiforge.aws import webhook_handler, worker_handler
-from emojiforge.queues.sqs import create_fifo_queues
-from emojiforge.store.dynamodb_items import create_table
-from tests.aws.conftest import REGION, unique_name
+from tests.aws import lambda_events
+from tests.aws.conftest import unique_name
+from tests.aws.deployment import Deployed, deploy, lambda_environment, receive_messages
+from tests.aws.lambda_events import http_api_event, rest_event
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_payloads import SIGNING_SECRET, USER, signed, slash_command, submission
-
-
-@dataclass
-class Deployed:
-    sqs: Any
-    queue_url: str
-    dlq_url: str
-    table: str
-    slack: FakeSlack
+from tests.slack_payloads import USER, signed, slash_command, submission
 
 
 @pytest.fixture
 def deployed(aws_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployed]:
-    def client(service: str) -> Any:
-        return boto3.client(  # type: ignore[call-overload]
-            service,
-            endpoint_url=aws_endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    sqs = client("sqs")
-    queue_url, dlq_url = create_fifo_queues(sqs, unique_name("jobs"), max_receives=3)
-    table = unique_name("emojiforge")
-    create_table(client("dynamodb"), table)
     with FakeSlack(existing_emoji={"partyparrot"}) as slack:
-        secret = client("secretsmanager").create_secret(
-            Name=unique_name("emojiforge-app"),
-            SecretString=json.dumps(
-                {"slack_signing_secret": SIGNING_SECRET, "slack_bot_token": slack.token}
-            ),
-        )
-        # Only non-secret configuration in the environment, as in the CDK stack.
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
-            "EMOJIFORGE_QUEUE_URL": queue_url,
-            "EMOJIFORGE_DLQ_URL": dlq_url,
-            "EMOJIFORGE_TABLE": table,
-            "EMOJIFORGE_SECRET_ARN": secret["ARN"],
-            "SLACK_API_URL": slack.base_url,
-        }.items():
-            monkeypatch.setenv(key, value)
-        for key in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY"):
-            monkeypatch.delenv(key, raising=False)
-        webhook_handler.reset()
-        worker_handler.reset()
-        yield Deployed(sqs, queue_url, dlq_url, table, slack)
-        webhook_handler.reset()
-        worker_handler.reset()
-
-
-def http_api_event(body: bytes, headers: dict[str, str], *, b64: bool = True) -> dict[str, Any]:
-    """An API Gateway HTTP API / Function URL event (payload 2.0)."""
-    return {
-        "version": "2.0",
-        "routeKey": "POST /slack/events",
-        "rawPath": "/slack/events",
-        "rawQueryString": "",
-        "headers": {k.lower(): v for k, v in headers.items()},
-        "requestContext": {"http": {"method": "POST", "path": "/slack/events"}},
-        "body": base64.b64encode(body).decode() if b64 else body.decode(),
-        "isBase64Encoded": b64,
-    }
-
-
-def rest_event(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """An API Gateway REST event (payload 1.0) without ``isBase64Encoded``."""
-    return {
-        "httpMethod": "POST",
-        "path": "/slack/events",
-        "headers": headers,
-        "requestContext": {"httpMethod": "POST"},
-        "body": body.decode(),
-    }
+        env = deploy(aws_endpoint, unique_name("emojiforge"), slack=slack, max_receives=3)
+        with lambda_environment(monkeypatch, env):
+            yield Deployed.of(aws_endpoint, env, slack)
 
 
 def call_webhook(event: dict[str, Any]) -> dict[str, Any]:
@@ -105,31 +33,10 @@ def call_webhook(event: dict[str, Any]) -> dict[str, Any]:
 
 def sqs_event(deployed: Deployed) -> dict[str, Any]:
     """Receive what is on the queue and shape it the way Lambda's event source does."""
-    received = deployed.sqs.receive_message(
-        QueueUrl=deployed.queue_url,
-        MaxNumberOfMessages=1,
-        VisibilityTimeout=30,
-        MessageSystemAttributeNames=["All"],
-        MessageAttributeNames=["All"],
-    ).get("Messages", [])
-    records = [
-        {
-            "messageId": m["MessageId"],
-            "receiptHandle": m["ReceiptHandle"],
-            "body": m["Body"],
-            "attributes": m["Attributes"],
-            "messageAttributes": {
-                k: {"stringValue": v["StringValue"], "dataType": "String"}
-                for k, v in m.get("MessageAttributes", {}).items()
-            },
-            "md5OfBody": m["MD5OfBody"],
-            "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:jobs.fifo",
-            "awsRegion": REGION,
-        }
-        for m in received
-    ]
-    return {"Records": records}
+    received = receive_messages(
+        deployed.sqs, deployed.queue_url, MaxNumberOfMessages=1, VisibilityTimeout=30
+    )
+    return lambda_events.sqs_event(received)
 
 
 def submit_via_lambda(deployed: Deployed) -> None:

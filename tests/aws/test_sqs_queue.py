@@ -9,7 +9,6 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
@@ -17,7 +16,8 @@ from botocore.stub import Stubber
 from emojiforge.errors import QueueError
 from emojiforge.queues.sqlite import DEAD_LETTER_SOURCE
 from emojiforge.queues.sqs import SQSQueue, create_fifo_queues, to_message
-from tests.aws.conftest import REGION, unique_name
+from tests.aws.conftest import unique_name
+from tests.aws.deployment import aws_client
 from tests.conformance.queue_contract import LONG_VISIBILITY_S, QueueContract
 
 if TYPE_CHECKING:
@@ -25,17 +25,6 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 SQS_ID = re.compile(r"[A-Za-z0-9!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]{1,128}")
-
-
-@pytest.fixture(scope="session")
-def sqs(aws_endpoint: str) -> SQSClient:
-    return boto3.client(
-        "sqs",
-        endpoint_url=aws_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 @pytest.fixture
@@ -257,13 +246,7 @@ GONE = (
 
 @pytest.fixture
 def stubbed() -> Iterator[tuple[SQSQueue, Stubber]]:
-    client = boto3.client(
-        "sqs",
-        endpoint_url="http://127.0.0.1:9",  # never reached: the stubber answers
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = aws_client("sqs", "http://127.0.0.1:9")  # never reached: the stubber answers
     with Stubber(client) as stubber:
         yield SQSQueue(client, "http://127.0.0.1:9/123456789012/jobs.fifo"), stubber
         stubber.assert_no_pending_responses()

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import json
 
-import boto3
-
 from emojiforge.ops import describe, redrive
 from emojiforge.queues.sqs import SQSQueue, create_fifo_queues
-from tests.aws.conftest import REGION, unique_name
+from tests.aws.conftest import unique_name
 
 
-def test_redrive_moves_every_sqs_dead_letter_exactly_once(aws_endpoint):
-    sqs = boto3.client(
-        "sqs",
-        endpoint_url=aws_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+def test_redrive_moves_every_sqs_dead_letter_exactly_once(sqs):
     main_url, dlq_url = create_fifo_queues(sqs, unique_name("redrive"), max_receives=1)
     jobs, dead = SQSQueue(sqs, main_url), SQSQueue(sqs, dlq_url)
     for n in range(5):

@@ -11,129 +11,59 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 
 from emojiforge.aws import webhook_handler, worker_handler
-from emojiforge.queues.sqs import create_fifo_queues
-from emojiforge.store.dynamodb_items import create_table
-from tests.aws.conftest import REGION, unique_name
+from tests.aws.conftest import unique_name
+from tests.aws.deployment import Deployed, deploy, lambda_environment, receive_messages
+from tests.aws.lambda_events import rest_event, sqs_event
 from tests.fakes.openai_api import SERVER_ERROR, FakeOpenAI
 from tests.fakes.slack_api import FakeSlack
-from tests.slack_payloads import SIGNING_SECRET, signed, slash_command, submission
+from tests.slack_payloads import signed, slash_command, submission
 
 MAX_RECEIVES = 3
 
 
 @dataclass
-class Deployed:
-    sqs: Any
-    queue_url: str
-    dlq_url: str
-    slack: FakeSlack
+class Deployment(Deployed):
     openai: FakeOpenAI
 
 
 @pytest.fixture
 def deployed(
     aws_endpoint: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Iterator[Deployed]:
+) -> Iterator[Deployment]:
     # The provider's script: a storm of server errors unless a test passes its own.
     script = getattr(request, "param", [SERVER_ERROR] * 50)
-
-    def client(service: Any) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=aws_endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    sqs = client("sqs")
-    queue_url, dlq_url = create_fifo_queues(
-        sqs, unique_name("storm"), max_receives=MAX_RECEIVES, visibility_timeout_s=1
-    )
-    table = unique_name("emojiforge")
-    create_table(client("dynamodb"), table)
     with FakeSlack() as slack, FakeOpenAI(script=script) as openai:
-        secret = client("secretsmanager").create_secret(
-            Name=unique_name("emojiforge-app"),
-            SecretString=json.dumps(
-                {
-                    "slack_signing_secret": SIGNING_SECRET,
-                    "slack_bot_token": slack.token,
-                    "openai_api_key": openai.api_key,
-                }
-            ),
+        env = deploy(
+            aws_endpoint,
+            unique_name("storm"),
+            slack=slack,
+            openai=openai,
+            max_receives=MAX_RECEIVES,
+            visibility_timeout_s=1,
         )
-        for key, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_DEFAULT_REGION": REGION,
-            "EMOJIFORGE_AWS_ENDPOINT_URL": aws_endpoint,
-            "EMOJIFORGE_QUEUE_URL": queue_url,
-            "EMOJIFORGE_DLQ_URL": dlq_url,
-            "EMOJIFORGE_TABLE": table,
-            "EMOJIFORGE_SECRET_ARN": secret["ARN"],
-            "SLACK_API_URL": slack.base_url,
-            "OPENAI_BASE_URL": openai.base_url,
-            # A short job budget: the provider's retries stop early in each receive.
-            "EMOJIFORGE_WORKER_TIMEOUT_S": "1",
-        }.items():
-            monkeypatch.setenv(key, value)
-        for key in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "OPENAI_API_KEY"):
-            monkeypatch.delenv(key, raising=False)
-        webhook_handler.reset()
-        worker_handler.reset()
-        yield Deployed(sqs, queue_url, dlq_url, slack, openai)
-        webhook_handler.reset()
-        worker_handler.reset()
+        # A short job budget: the provider's retries stop early in each receive.
+        env["EMOJIFORGE_WORKER_TIMEOUT_S"] = "1"
+        with lambda_environment(monkeypatch, env):
+            yield Deployment.of(aws_endpoint, env, slack, openai=openai)
 
 
 def webhook(body: bytes) -> dict[str, Any]:
     request = signed(body)
-    event = {
-        "httpMethod": "POST",
-        "path": "/slack/events",
-        "headers": dict(request.headers),
-        "requestContext": {"httpMethod": "POST"},
-        "body": request.body.decode(),
-    }
-    return webhook_handler.handler(event, None)
+    return webhook_handler.handler(rest_event(request.body, dict(request.headers)), None)
 
 
-def receive(deployed: Deployed, url: str | None = None) -> dict[str, Any]:
+def receive(deployed: Deployment, url: str | None = None) -> dict[str, Any]:
     """One long poll, shaped the way Lambda's event source hands records over."""
-    received = deployed.sqs.receive_message(
-        QueueUrl=url or deployed.queue_url,
-        MaxNumberOfMessages=10,
-        WaitTimeSeconds=1,
-        MessageSystemAttributeNames=["All"],
-        MessageAttributeNames=["All"],
-    ).get("Messages", [])
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": m["Attributes"],
-                "messageAttributes": {
-                    k: {"stringValue": v["StringValue"], "dataType": "String"}
-                    for k, v in m.get("MessageAttributes", {}).items()
-                },
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:storm.fifo",
-                "awsRegion": REGION,
-            }
-            for m in received
-        ]
-    }
+    received = receive_messages(
+        deployed.sqs, url or deployed.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
+    )
+    return sqs_event(received, queue_name="storm.fifo")
 
 
-def receive_next(deployed: Deployed, url: str | None = None, tries: int = 8) -> dict[str, Any]:
+def receive_next(deployed: Deployment, url: str | None = None, tries: int = 8) -> dict[str, Any]:
     for _ in range(tries):  # bounded: the message is hidden for the 1 s visibility timeout
         event = receive(deployed, url)
         if event["Records"]:
