@@ -195,3 +195,19 @@ def test_an_expired_trigger_is_answered_with_a_message_and_no_job(local_system):
     assert "couldn't open the form" in str(response.body)
     assert "req_" in str(response.body)  # the reference, for support
     assert local_system.queue.approximate_depth() == (0, 0)
+
+
+def test_without_a_signing_secret_nothing_over_http_is_trusted(tmp_path, fake_slack):
+    """Socket Mode needs no signing secret; then an HTTP request "signed" with
+    an empty key must not get in."""
+    from emojiforge.settings import Secret
+    from emojiforge.wiring import build_queues, build_store, build_webhook
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, fake_slack)
+    settings = type(settings)(**{**settings.__dict__, "slack_signing_secret": Secret("")})
+    queue, _ = build_queues(settings)
+    webhook = build_webhook(settings, queue=queue, store=build_store(settings), socket_mode=True)
+    response = webhook.handle(signed(slash_command("x"), secret="whatever"))
+    assert response.status == 503
+    assert not fake_slack.calls

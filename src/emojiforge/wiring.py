@@ -146,7 +146,12 @@ def _web_client(settings: Settings, token: str) -> Any:
 
 
 def build_webhook(
-    settings: Settings, *, queue: Queue, store: JobStore, metrics: Metrics | None = None
+    settings: Settings,
+    *,
+    queue: Queue,
+    store: JobStore,
+    metrics: Metrics | None = None,
+    socket_mode: bool = False,
 ) -> Webhook:
     from slack_bolt import App
     from slack_bolt.authorization import AuthorizeResult
@@ -157,7 +162,9 @@ def build_webhook(
     from emojiforge.slack.messages import progress_view
     from emojiforge.webhook import Webhook
 
-    if not settings.slack_signing_secret:
+    # Socket Mode requests arrive over the app token's WebSocket, unsigned;
+    # anything that comes over HTTP must be signed.
+    if not settings.slack_signing_secret and not socket_mode:
         raise ConfigError("SLACK_SIGNING_SECRET", "is required to receive Slack requests")
     bot_token = settings.slack_bot_token.reveal()
 

@@ -33,6 +33,8 @@ def test_serve_without_slack_settings_prints_the_playground_url_and_serves_it(tm
         assert call(url + "/").status == 200
         assert [p["value"] for p in call(url + "/api/config").json()["providers"]] == ["offline"]
         assert call(url + "/slack/events", method="POST", body=b"x").status == 503
+        metrics = call(url + "/metrics").json()
+        assert set(metrics) == {"counts", "durations_ms"}
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)

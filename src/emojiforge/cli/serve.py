@@ -50,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     # Without Slack settings the server still runs, for the browser playground alone.
     webhook = None
     if settings.slack_signing_secret or args.socket_mode:
-        webhook = build_webhook(settings, queue=queue, store=store, metrics=metrics)
+        webhook = build_webhook(
+            settings, queue=queue, store=store, metrics=metrics, socket_mode=args.socket_mode
+        )
     playground = build_playground(
         settings, queue=queue, store=store, host=args.host, metrics=metrics
     )
@@ -65,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         extra_routes=chain_routes(files.serve if files else None, playground.route),
+        metrics=metrics,
     )
     server.start()
     print(f"EmojiForge playground: {server.url}/", file=sys.stderr, flush=True)
