@@ -92,7 +92,16 @@ def submission(
         block_id = block["block_id"]
         element = block["element"]
         given = fields.get(block_id)
-        if element["type"] in {"static_select", "radio_buttons"}:
+        if element["type"] == "checkboxes":
+            ticked = (
+                element.get("initial_options", [])
+                if given is None
+                else [
+                    option for option in element["options"] if option["value"] in given.split(",")
+                ]
+            )
+            values[block_id] = {"value": {"type": "checkboxes", "selected_options": ticked}}
+        elif element["type"] in {"static_select", "radio_buttons"}:
             chosen = given or element["initial_option"]["value"]
             values[block_id] = {
                 "value": {"type": element["type"], "selected_option": {"value": chosen}}

@@ -115,16 +115,53 @@ def test_invalid_or_taken_names_come_back_as_field_errors(local_system):
     assert local_system.queue.approximate_depth() == (0, 0)
 
 
-def test_message_shortcut_seeds_the_description_and_reacts_on_that_message(local_system):
+def test_message_shortcut_seeds_the_description_and_replies_in_its_thread(local_system):
     response = local_system.webhook.handle(signed(message_shortcut("we shipped it!")))
     assert response.status == 200
     view = opened_view(local_system)
     description = next(b for b in view["blocks"] if b["block_id"] == "description")
     assert description["element"]["initial_value"] == "we shipped it!"
+    # No admin token: emoji can't be added by API here, so no reaction is offered.
+    assert all(b["block_id"] != "react" for b in view["blocks"])
     local_system.webhook.handle(signed(submission(view, description="shipped", style="text")))
     record = local_system.store.list()[0]
-    assert record.spec["message_ts"] == "1733300000.000100"
+    assert record.spec["thread_ts"] == "1733300000.000100"
+    assert "message_ts" not in record.spec
     assert record.spec["emoji_spec"]["source_text"] == "we shipped it!"
+
+
+def test_on_enterprise_the_new_emoji_goes_on_the_message_only_when_asked(tmp_path):
+    from emojiforge.runner import QueueRunner
+    from emojiforge.wiring import build_queues, build_store, build_webhook, build_worker
+    from tests.conftest import make_settings
+    from tests.fakes.slack_api import FakeSlack
+
+    with FakeSlack(enterprise=True) as slack:
+        settings = make_settings(
+            tmp_path,
+            slack,
+            SLACK_ADMIN_TOKEN=slack.admin_token,
+            EMOJIFORGE_PUBLIC_URL="https://emoji.example.com",
+        )
+        queue, dead_letter = build_queues(settings)
+        store = build_store(settings)
+        webhook = build_webhook(settings, queue=queue, store=store)
+        from emojiforge.wiring import build_public_url_for
+
+        worker = build_worker(settings, store=store, public_url_for=build_public_url_for(settings))
+        runner = QueueRunner(queue, dead_letter, worker, wait_s=0)
+        for view_id, react in (("V0ASKED", None), ("V0NOTASKED", "")):
+            webhook.handle(signed(message_shortcut("ship it", ts="1733300000.000100")))
+            view = slack.calls_to("views.open")[-1].params["view"]
+            assert any(b["block_id"] == "react" for b in view["blocks"])
+            fields = {"description": f"ship {view_id.lower()}", "style": "text"}
+            if react is not None:
+                fields["react"] = react
+            webhook.handle(signed(submission(view, view_id=view_id, **fields)))
+            runner.drain()
+        assert len(slack.added_emoji) == 2
+        assert len(slack.reactions) == 1
+        assert slack.reactions[0]["timestamp"] == "1733300000.000100"
 
 
 def test_global_shortcut_posts_the_result_in_a_dm(local_system):

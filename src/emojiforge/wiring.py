@@ -189,6 +189,7 @@ def build_webhook(
             providers=providers,
             default_provider=default_provider_name(settings),
             working_view=lambda job: progress_view(job, "queued"),
+            can_add_emoji=bool(settings.slack_admin_token),
         ),
     )
     return Webhook(app, settings.slack_signing_secret.reveal(), metrics=metrics)

@@ -59,6 +59,7 @@ class ListenerDeps:
     providers: Sequence[str]
     default_provider: str
     working_view: Callable[[Job], dict[str, Any]]
+    can_add_emoji: bool = False  # Enterprise with an admin token: emoji added by API
 
 
 # What reading a signed payload that lacks a field Slack always sends raises.
@@ -81,6 +82,7 @@ def register(app: App, deps: ListenerDeps) -> None:
             description=text,
             providers=deps.providers,
             default_provider=deps.default_provider,
+            can_add_emoji=deps.can_add_emoji,
         )
         client.views_open(trigger_id=trigger_id, view=view)
 
@@ -233,7 +235,8 @@ def _job_from_submission(
         ),
         timestamp=utc_now_iso(),
         team_id=context.team_id or (body.get("team") or {}).get("id"),
-        message_ts=context.message_ts if channel_id else None,
+        # Set only when the person asked for the reaction (see the modal).
+        message_ts=context.message_ts if channel_id and submission.react else None,
         thread_ts=context.thread_ts if channel_id else None,
         response_url=context.response_url,
         view_id=view["id"],

@@ -90,6 +90,7 @@ class Submission:
     options: int
     provider: str | None
     dm: bool  # post the result in a DM rather than the conversation
+    react: bool = False  # put the new emoji on the source message as a reaction
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -118,6 +119,7 @@ def emoji_modal(
     style: str = "cartoon",
     providers: Sequence[str] = ("offline",),
     default_provider: str | None = None,
+    can_add_emoji: bool = False,
 ) -> dict[str, Any]:
     """The modal view. ``providers`` lists the configured ones; the choice
     only appears when there is more than one."""
@@ -164,6 +166,9 @@ def emoji_modal(
         blocks.append(_select("provider", "Image maker", labels, chosen))
     if context.channel_id:
         blocks.append(_destination_block())
+    if context.message_ts and can_add_emoji:
+        # Only where the workspace lets us add emoji by API (Enterprise + admin token).
+        blocks.append(_react_block())
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -186,6 +191,22 @@ def _destination_block() -> dict[str, Any]:
             "action_id": "value",
             "options": [here, _option("dm", "Send it to me privately")],
             "initial_option": here,
+        },
+    }
+
+
+def _react_block() -> dict[str, Any]:
+    react = _option("react", "React to the message with the new emoji")
+    return {
+        "type": "input",
+        "block_id": "react",
+        "optional": True,
+        "label": {"type": "plain_text", "text": "Reaction"},
+        "element": {
+            "type": "checkboxes",
+            "action_id": "value",
+            "options": [react],
+            "initial_options": [react],
         },
     }
 
@@ -238,6 +259,10 @@ def read_submission(values: Mapping[str, Any], providers: Sequence[str]) -> Subm
         options=options,
         provider=provider,
         dm=value("destination") == "dm",
+        react=any(
+            option.get("value") == "react"
+            for option in values.get("react", {}).get("value", {}).get("selected_options") or []
+        ),
     )
 
 
