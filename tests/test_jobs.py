@@ -65,6 +65,18 @@ def test_extensions_round_trip():
     assert "channel_id" not in job.to_dict()  # unset optionals stay off the wire
 
 
+def test_a_pick_round_trips_and_stays_off_the_wire_when_unset():
+    plain = parse_job(ADR_EXAMPLE)
+    assert "pick" not in plain.to_dict()
+    assert "picked_from" not in plain.to_dict()
+    picked = plain.with_changes(
+        job_id=new_job_id("job_abc123_pick1"), pick=1, picked_from="job_abc123"
+    )
+    again = parse_job(picked.to_json())
+    assert again == picked
+    assert (again.pick, again.picked_from) == (1, "job_abc123")
+
+
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
@@ -83,6 +95,11 @@ def test_extensions_round_trip():
         (lambda d: d.update(schema=2), "schema"),
         (lambda d: d.update(response_url="ftp://example.com"), "response_url"),
         (lambda d: d.pop("emoji_spec"), "emoji_spec"),
+        (lambda d: d.update(pick=4, picked_from="job_1"), "pick"),
+        (lambda d: d.update(pick=True, picked_from="job_1"), "pick"),
+        (lambda d: d.update(pick=1), "picked_from"),
+        (lambda d: d.update(picked_from="job_1"), "pick"),
+        (lambda d: d.update(pick=1, picked_from="job 1!"), "picked_from"),
     ],
 )
 def test_invalid_messages_name_the_field(mutate, field):

@@ -7,7 +7,9 @@ The ADR fields keep their names and places exactly::
 
 Extensions that describe the emoji (name, effect, options, provider) live in
 ``emoji_spec``; extensions that delivery needs (team, message/thread ts,
-response_url, view id) live at the top level. A message without ``schema`` is
+response_url, view id) live at the top level, and so does a pick: ``pick`` and
+``picked_from`` together say "add option ``pick`` (0-based) of job
+``picked_from`` to the workspace"; such a job generates nothing. A message without ``schema`` is
 schema 1. Parsing is strict: an unknown field or a wrong type raises
 ``InvalidInput`` naming the field, so a bad message goes to the dead-letter
 queue with a clear reason instead of half-working.
@@ -74,6 +76,8 @@ class Job:
     thread_ts: str | None = None
     response_url: str | None = None
     view_id: str | None = None
+    pick: int | None = None  # with picked_from: add that option of that job, make nothing
+    picked_from: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,6 +134,8 @@ _TOP_FIELDS = {
     "thread_ts",
     "response_url",
     "view_id",
+    "pick",
+    "picked_from",
 }
 _SPEC_FIELDS = {"description", "style", "effect", "name", "options", "provider", "source_text"}
 
@@ -178,6 +184,8 @@ def job_from_dict(data: dict[str, Any]) -> Job:
         thread_ts=_optional_matching(data, "thread_ts", _TS),
         response_url=_response_url(data),
         view_id=_optional_matching(data, "view_id", _ID),
+        pick=_pick(data),
+        picked_from=_picked_from(data),
     )
 
 
@@ -245,6 +253,23 @@ def _options(spec: dict[str, Any]) -> int:
     if not 1 <= value <= MAX_OPTIONS:
         raise InvalidInput("emoji_spec.options", f"must be between 1 and {MAX_OPTIONS}")
     return int(value)
+
+
+def _pick(data: dict[str, Any]) -> int | None:
+    value = _optional(data, "pick", int)
+    if value is not None and not 0 <= value < MAX_OPTIONS:
+        raise InvalidInput("pick", f"must be between 0 and {MAX_OPTIONS - 1}")
+    return None if value is None else int(value)
+
+
+def _picked_from(data: dict[str, Any]) -> str | None:
+    # Both or neither: a pick without its job (or the reverse) cannot be carried out.
+    value = _optional_matching(data, "picked_from", _ID)
+    if (value is None) != (data.get("pick") is None):
+        raise InvalidInput(
+            "picked_from" if value is None else "pick", "pick and picked_from go together"
+        )
+    return value
 
 
 def _timestamp(data: dict[str, Any]) -> str:

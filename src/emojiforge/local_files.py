@@ -41,12 +41,24 @@ class SignedFiles:
         self.clock = clock
 
     def url_for(self, name: str, emoji: Emoji) -> str:
+        return self.url(self._write(name, emoji))
+
+    def keep(self, job_id: str, index: int, name: str, emoji: Emoji) -> str:
+        """``KeptOptions``: the file stays under the data folder; its key is
+        content-addressed, so a redelivered job rewrites the same file."""
+        return self._write(name, emoji)
+
+    def url(self, key: str) -> str:
+        """A link to the file under ``key``, valid for ``ttl_s`` from now."""
+        expires = int(self.clock() + self.ttl_s)
+        return f"{self.base}{PREFIX}{key}?expires={expires}&signature={self._sign(key, expires)}"
+
+    def _write(self, name: str, emoji: Emoji) -> str:
         digest = hashlib.sha256(name.encode() + emoji.data).hexdigest()[:32]
         key = f"{digest}.{emoji.format}"
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / key).write_bytes(emoji.data)
-        expires = int(self.clock() + self.ttl_s)
-        return f"{self.base}{PREFIX}{key}?expires={expires}&signature={self._sign(key, expires)}"
+        return key
 
     def serve(self, method: str, path: str, request: HttpRequest) -> HttpResponse | None:
         if method != "GET" or not path.startswith(PREFIX):

@@ -41,7 +41,10 @@ class QuotaLimits:
 
 def enforce(store: JobStore, limits: QuotaLimits, job: Job, now: float) -> None:
     """Count ``job`` against every limit, or raise ``QuotaExceeded`` saying which.
-    An unlimited (0) quota is not counted at all: one store write fewer per job."""
+    An unlimited (0) quota is not counted at all: one store write fewer per job.
+    A pick is not counted either: it adds an emoji already made and paid for."""
+    if job.pick is not None:
+        return
     moment = datetime.fromtimestamp(now, UTC)
     team = job.team_id or "local"
     if limits.user_daily_jobs > 0 and not store.consume_quota(

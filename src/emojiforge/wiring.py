@@ -17,6 +17,7 @@ from emojiforge.settings import Settings
 
 if TYPE_CHECKING:
     from emojiforge.images.model import ImageProvider
+    from emojiforge.kept_options import KeptOptions
     from emojiforge.metrics import Metrics
     from emojiforge.playground.api import PlaygroundApi
     from emojiforge.queues.base import Queue
@@ -231,6 +232,21 @@ def build_public_url_for(settings: Settings) -> Any:
     return public_url_for
 
 
+def build_kept_options(settings: Settings) -> KeptOptions | None:
+    """Where delivery keeps a several-option job's options for a later pick:
+    the same place ``build_public_url_for`` serves emoji from (S3, or the local
+    server's signed files), or None when emoji cannot be added by API here."""
+    if not settings.slack_admin_token:
+        return None
+    if settings.bucket_name:
+        from emojiforge.aws.clients import aws_client
+        from emojiforge.aws.emoji_bucket import EmojiBucket
+
+        return EmojiBucket(aws_client("s3", settings), settings.bucket_name)
+    files: KeptOptions | None = build_signed_files(settings)
+    return files
+
+
 def _cached_providers(settings: Settings) -> Callable[[str | None], ImageProvider]:
     """One provider (and so one HTTP client) per name and worker thread: a
     provider keeps the last job's usage, so threads must not share one."""
@@ -250,6 +266,7 @@ def build_worker(
     *,
     store: JobStore,
     public_url_for: Any = None,
+    kept_options: KeptOptions | None = None,
     metrics: Metrics | None = None,
 ) -> Worker:
     from emojiforge.images.pipeline import make_options
@@ -267,6 +284,7 @@ def build_worker(
             admin_client=_web_client(settings, admin) if admin else None,
             workspace_url=settings.workspace_url,
             public_url_for=public_url_for,
+            kept_options=kept_options,
         )
     # Playground jobs keep their emoji for the browser page; all others go to Slack.
     delivery = RoutingDelivery(slack, PlaygroundDelivery(store, settings.playground_dir))

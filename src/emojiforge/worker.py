@@ -18,9 +18,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from emojiforge.errors import EmojiForgeError, ImageError, InvalidInput, ProviderError
+from emojiforge.errors import (
+    DeliveryError,
+    EmojiForgeError,
+    ImageError,
+    InvalidInput,
+    ProviderError,
+)
 from emojiforge.images.model import Emoji, ImageProvider
 from emojiforge.jobs import EmojiSpec, Job, parse_job
+from emojiforge.kept_options import KeptOption, kept_option
 from emojiforge.logs import log_context
 from emojiforge.metrics import Metrics, NoMetrics
 from emojiforge.names import option_names, suggest_name
@@ -30,6 +37,10 @@ from emojiforge.store.base import JobStore
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong on our side while making your emoji. Please try again."
+PICK_FAILED = (
+    "I couldn't add that emoji to the workspace. Save the image from the message above "
+    "and add it under Customize workspace → Emoji."
+)
 
 
 class Outcome(enum.Enum):
@@ -46,6 +57,8 @@ class Delivery(Protocol):
     def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Any: ...
 
     def notify_failure(self, job: Job, user_message: str) -> None: ...
+
+    def add_picked(self, job: Job, option: KeptOption) -> str | None: ...
 
 
 MakeOptions = Callable[[EmojiSpec, ImageProvider], list[Emoji]]
@@ -104,10 +117,10 @@ class Worker:
         except EmojiForgeError as error:
             retryable = bool(getattr(error, "retryable", True))
             reason = str(getattr(error, "reason", type(error).__name__))
-            return self._failed(job, reason, UNEXPECTED, retryable, last_chance)
+            return self._failed(job, reason, _unexpected(job), retryable, last_chance)
         except Exception:
             log.exception("unexpected failure")
-            return self._failed(job, "unexpected", UNEXPECTED, True, last_chance)
+            return self._failed(job, "unexpected", _unexpected(job), True, last_chance)
         end_to_end = _ms_since(job.timestamp, self.clock())
         log.info("delivered", extra={"duration_ms": round((self.clock() - started) * 1000)})
         self.metrics.count("JobsDelivered")
@@ -115,6 +128,9 @@ class Worker:
         return Outcome.DONE
 
     def _make_and_deliver(self, job: Job) -> None:
+        if job.pick is not None:
+            self._add_picked(job, job.pick)
+            return
         spec = job.emoji_spec
         # Re-checked here too: jobs can arrive by redrive or from an older webhook.
         # The same tokens as at intake, so a job counted there is not counted again.
@@ -145,6 +161,15 @@ class Worker:
         self.metrics.duration_ms("DeliveryMs", (self.clock() - delivering) * 1000)
         self.store.update(job.job_id, "delivered", at=self.clock(), detail={"names": names})
 
+    def _add_picked(self, job: Job, pick: int) -> None:
+        # Nothing to generate: the option was made and kept by the job it came from.
+        option = kept_option(self.store.get(job.picked_from or ""), pick)
+        if option is None:
+            raise DeliveryError("option_gone", "That option is no longer kept.", retryable=False)
+        self.store.update(job.job_id, "delivering", at=self.clock(), detail={"name": option.name})
+        added_as = self.delivery.add_picked(job, option)
+        self.store.update(job.job_id, "delivered", at=self.clock(), detail={"added_as": added_as})
+
     def _failed(
         self, job: Job, reason: str, user_message: str, retryable: bool, last_chance: bool
     ) -> Outcome:
@@ -160,6 +185,10 @@ class Worker:
         # A retryable failure on its last receive stays on the queue, which
         # then moves it to the dead-letter queue for an operator to redrive.
         return Outcome.RETRY if retryable else Outcome.DONE
+
+
+def _unexpected(job: Job) -> str:
+    return PICK_FAILED if job.pick is not None else UNEXPECTED
 
 
 def _names(spec: EmojiSpec, count: int, existing: Sequence[str] | set[str]) -> list[str]:

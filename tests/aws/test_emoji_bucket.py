@@ -9,6 +9,7 @@ import pytest
 
 from emojiforge.aws.emoji_bucket import EmojiBucket
 from emojiforge.errors import ImageError
+from emojiforge.images.model import Emoji
 from tests.aws.conftest import unique_name
 
 if TYPE_CHECKING:
@@ -42,3 +43,12 @@ def test_keys_are_per_job_with_the_format_extension(bucket: EmojiBucket) -> None
 def test_a_format_slack_refuses_is_not_stored(bucket: EmojiBucket) -> None:
     with pytest.raises(ImageError, match="PNG, GIF or JPEG"):
         bucket.put("job_1", "party", b"<svg/>", "image/svg+xml")
+
+
+def test_a_kept_option_is_fetched_later_by_its_key(bucket: EmojiBucket) -> None:
+    emoji = Emoji(data=PNG, format="png", width=128, height=128, frames=1)
+    key = bucket.keep("job_1", 1, "ship_it-2", emoji)
+
+    assert key == "emoji/job_1/ship_it-2.png"
+    with urllib.request.urlopen(bucket.url(key), timeout=5) as response:
+        assert response.read() == PNG

@@ -163,3 +163,15 @@ def test_progress_view_shows_each_stage() -> None:
     assert "Generating…" in labels[1]
     assert "Done" in labels[2]
     assert any("req_abc123" in t for t in texts(progress_view(make_job(), "delivering")))
+
+
+def test_a_picked_emoji_is_announced_or_its_refusal_said_in_plain_words() -> None:
+    assert messages.picked_text("ship-it", {"name": "ship-it"}, "") == (
+        ":ship-it: is now in the workspace. Try it!"
+    )
+    taken = messages.picked_text("ship-it", {"name": None, "error": "error_name_taken"}, CUSTOMIZE)
+    assert "that name is taken now" in taken
+    assert f"<{CUSTOMIZE}|" in taken
+    odd = messages.picked_text("ship-it", {"name": None, "error": "weird_code"}, "")
+    assert "weird_code" not in odd
+    assert "*Customize workspace → Emoji*" in odd

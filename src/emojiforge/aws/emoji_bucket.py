@@ -13,6 +13,8 @@ from emojiforge.errors import ImageError
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+    from emojiforge.images.model import Emoji
+
 # Slack takes exactly these emoji formats.
 EXTENSIONS = {"image/png": "png", "image/gif": "gif", "image/jpeg": "jpg"}
 # Slack fetches at once; fifteen minutes covers a retried call, not much more.
@@ -47,3 +49,12 @@ class EmojiBucket:
             Params={"Bucket": self._bucket, "Key": key},
             ExpiresIn=expires_s,
         )
+
+    # KeptOptions (see emojiforge.kept_options): the bucket keeps the options of a
+    # several-option job until its lifecycle rule expires them.
+
+    def keep(self, job_id: str, index: int, name: str, emoji: Emoji) -> str:
+        return self.put(job_id, name, emoji.data, f"image/{emoji.format}")
+
+    def url(self, key: str) -> str:
+        return self.presigned_url(key)

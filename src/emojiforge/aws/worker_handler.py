@@ -19,7 +19,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from emojiforge.aws.metrics import EmfMetrics
 from emojiforge.aws.runtime import configure_logging, lambda_settings
 from emojiforge.queues.base import Queue
-from emojiforge.wiring import build_public_url_for, build_queues, build_store, build_worker
+from emojiforge.wiring import (
+    build_kept_options,
+    build_public_url_for,
+    build_queues,
+    build_store,
+    build_worker,
+)
 from emojiforge.worker import Outcome, Worker
 
 _built: tuple[Worker, Queue] | None = None
@@ -40,6 +46,7 @@ def _get() -> tuple[Worker, Queue]:
             settings,
             store=build_store(settings),
             public_url_for=build_public_url_for(settings),
+            kept_options=build_kept_options(settings),
             metrics=_metrics,
         )
         _built = (worker, dead_letter)

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from emojiforge.runner import QueueRunner
     from emojiforge.server import LocalServer, chain_routes
     from emojiforge.wiring import (
+        build_kept_options,
         build_playground,
         build_public_url_for,
         build_queues,
@@ -57,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
         settings, queue=queue, store=store, host=args.host, metrics=metrics
     )
     worker = build_worker(
-        settings, store=store, public_url_for=build_public_url_for(settings), metrics=metrics
+        settings,
+        store=store,
+        public_url_for=build_public_url_for(settings),
+        kept_options=build_kept_options(settings),
+        metrics=metrics,
     )
     runners = [QueueRunner(queue, dead_letter, worker) for _ in range(max(1, args.workers))]
     files = build_signed_files(settings)

@@ -16,6 +16,7 @@ from typing import Any
 from emojiforge.errors import DeliveryError
 from emojiforge.images.model import Emoji
 from emojiforge.jobs import Job
+from emojiforge.kept_options import KeptOption
 from emojiforge.playground import PLAYGROUND_TEAM
 from emojiforge.store.base import JobStore
 from emojiforge.worker import Delivery
@@ -74,6 +75,10 @@ class PlaygroundDelivery:
             )
         self._store.update(job.job_id, OPTIONS_EVENT, at=self._clock(), detail={"options": options})
 
+    def add_picked(self, job: Job, option: KeptOption) -> str | None:
+        # The page offers no pick (it downloads); a pick job here came from elsewhere.
+        raise DeliveryError("no_workspace", "The playground has no workspace.", retryable=False)
+
     def notify_failure(self, job: Job, user_message: str) -> None:
         # The same plain-words message Slack would get, for the page to show.
         self._store.update(
@@ -115,6 +120,9 @@ class RoutingDelivery:
 
     def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Any:
         return self._for(job).deliver(job, emojis)
+
+    def add_picked(self, job: Job, option: KeptOption) -> str | None:
+        return self._for(job).add_picked(job, option)
 
     def notify_failure(self, job: Job, user_message: str) -> None:
         if is_playground(job) or self._slack is not None:

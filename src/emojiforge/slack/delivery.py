@@ -22,9 +22,12 @@ from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
+from emojiforge.errors import DeliveryError
 from emojiforge.images.model import Emoji
 from emojiforge.jobs import Job
+from emojiforge.kept_options import KEPT_EVENT, KeptOption, KeptOptions, kept_detail
 from emojiforge.slack import messages
 from emojiforge.slack.api_errors import (
     CHANNEL_GONE,
@@ -43,7 +46,15 @@ Step = dict[str, Any]
 # presigned URL in AWS), or None when there is none (local without a public URL).
 PublicUrlFor = Callable[[str, Emoji], str | None]
 
-STEPS = ("upload", "emoji-added", "message", "reaction", "failure-notice")
+STEPS = (
+    "upload",
+    KEPT_EVENT,
+    "emoji-added",
+    "message",
+    "reaction",
+    "pick-notice",
+    "failure-notice",
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,7 @@ class SlackDelivery:
         admin_client: WebClient | None = None,
         workspace_url: str = "",
         public_url_for: PublicUrlFor | None = None,
+        kept_options: KeptOptions | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
@@ -71,6 +83,7 @@ class SlackDelivery:
         self._admin = admin_client
         self._workspace_url = workspace_url
         self._public_url_for = public_url_for
+        self._kept_options = kept_options
         self._clock = clock
 
     # -- public API ---------------------------------------------------------------
@@ -102,8 +115,9 @@ class SlackDelivery:
         with as_delivery_errors():
             upload = self._once(job, "upload", done, lambda: self._upload(job, emojis))
             added = self._maybe_add_to_workspace(job, emojis, done)
+            kept = self._maybe_keep_options(job, emojis, done)
             message = self._once(
-                job, "message", done, lambda: self._post_result(job, emojis, upload, added)
+                job, "message", done, lambda: self._post_result(job, emojis, upload, added, kept)
             )
             reacted = self._maybe_react(job, added.get("name"), done)
         result = DeliveryResult(
@@ -119,6 +133,40 @@ class SlackDelivery:
                 job.job_id, "delivered", at=self._clock(), detail={**detail, **upload}
             )
         return result
+
+    def add_picked(self, job: Job, option: KeptOption) -> str | None:
+        """Add the option a person picked (``job.pick``) to the workspace, react
+        with it when the job asks to, and tell the person either way, once.
+
+        Returns the name it was added under; None when Slack refused (a taken
+        name, say): the person has been told in plain words, and retrying would
+        not help. Raises ``DeliveryError`` when a later try can succeed.
+        """
+        admin, kept_options = self._admin, self._kept_options
+        if admin is None or kept_options is None:
+            # The webhook only queues a pick for a kept option; this is a
+            # configuration change in between (admin token removed).
+            raise DeliveryError(
+                "cannot_add_emoji", "Emoji can't be added by API here.", retryable=False
+            )
+        record = self._store.get(job.job_id)
+        done = _steps_done(record.events if record else ())
+        with as_delivery_errors():
+            added = self._once(
+                job,
+                "emoji-added",
+                done,
+                lambda: _add_emoji(admin, job, option.name, kept_options.url(option.key)),
+            )
+            self._maybe_react(job, added.get("name"), done)
+            self._once(
+                job,
+                "pick-notice",
+                done,
+                lambda: self._tell_picker(job, self._picked_text(option.name, added)),
+            )
+        name = added.get("name")
+        return str(name) if name else None
 
     def notify_failure(self, job: Job, user_message: str) -> None:
         """Tell the user, once, that the job failed. Never raises: the job has
@@ -189,12 +237,31 @@ class SlackDelivery:
 
         return self._once(job, "emoji-added", done, add_emoji)
 
+    def _maybe_keep_options(
+        self, job: Job, emojis: list[tuple[str, Emoji]], done: dict[str, Step]
+    ) -> Step:
+        # With several options the person picks one later, maybe after any link
+        # made now has expired: keep them all where a fresh link can be made.
+        kept_options = self._kept_options
+        if self._admin is None or kept_options is None or len(emojis) < 2:
+            return kept_detail([])
+
+        def keep_all() -> Step:
+            return kept_detail(
+                [
+                    (index, name, kept_options.keep(job.job_id, index, name, emoji))
+                    for index, (name, emoji) in enumerate(emojis)
+                ]
+            )
+
+        return self._once(job, KEPT_EVENT, done, keep_all)
+
     def _post_result(
-        self, job: Job, emojis: list[tuple[str, Emoji]], upload: Step, added: Step
+        self, job: Job, emojis: list[tuple[str, Emoji]], upload: Step, added: Step, kept: Step
     ) -> Step:
         names = [name for name, _ in emojis]
-        can_add = self._admin is not None and self._public_url_for is not None
-        can_add = can_add and not (len(emojis) == 1 and added.get("name") is None)
+        # One option is added right away; of several, the pick adds one (if kept).
+        can_add = bool(added.get("name")) if len(emojis) == 1 else bool(kept.get("options"))
         link = "" if can_add else messages.customize_url(self._workspace())
 
         def post(channel: str, thread_ts: str | None, file_ids: list[str]) -> Any:
@@ -244,10 +311,27 @@ class SlackDelivery:
                 return {"name": None, "error": error_code(exc)}
         return {"name": name}
 
+    def _tell_picker(self, job: Job, text: str) -> Step:
+        # The response_url of the click answers the person right where they clicked.
+        if job.response_url:
+            try:
+                response = WebhookClient(job.response_url, timeout=10).send(
+                    text=text, response_type="ephemeral", replace_original=False
+                )
+                if response.status_code == 200:
+                    return {"via": "response_url"}
+                log.info("response_url answered %s for job %s", response.status_code, job.job_id)
+            except (SlackClientError, OSError) as exc:
+                log.info("response_url failed for job %s: %s", job.job_id, type(exc).__name__)
+        return self._ephemeral_or_dm(job, text)
+
     def _send_failure(self, job: Job, user_message: str) -> Step:
         text = messages.failure_text(user_message, job.correlation_id)
         if job.view_id:
             self._update_view(job, messages.failure_view(job, user_message))
+        return self._ephemeral_or_dm(job, text)
+
+    def _ephemeral_or_dm(self, job: Job, text: str) -> Step:
         if job.channel_id:
             try:
                 self._client.chat_postEphemeral(
@@ -288,6 +372,11 @@ class SlackDelivery:
     def _open_dm(self, job: Job) -> str:
         response = self._client.conversations_open(users=job.user_id)
         return str(response["channel"]["id"])
+
+    def _picked_text(self, name: str, added: Step) -> str:
+        # Only a refusal needs the customize link; don't ask Slack for it otherwise.
+        link = "" if added.get("name") else messages.customize_url(self._workspace())
+        return messages.picked_text(name, added, link)
 
     def _workspace(self) -> str:
         if not self._workspace_url:

@@ -25,6 +25,7 @@ from emojiforge.jobs import (
     new_job_id,
     utc_now_iso,
 )
+from emojiforge.kept_options import KeptOption, kept_option
 from emojiforge.logs import current_context
 from emojiforge.slack.emoji_names import EmojiNameCache
 from emojiforge.slack.modal import (
@@ -35,6 +36,7 @@ from emojiforge.slack.modal import (
     emoji_modal,
     read_submission,
 )
+from emojiforge.store.base import JobRecord
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +188,11 @@ def register(app: App, deps: ListenerDeps) -> None:
             _tell(respond, "I no longer have that emoji.")
             return
         deps.intake.store.update(job_id, "picked", at=deps.intake.clock(), detail={"option": index})
+        # Delivery kept the options only where it can add one by API (Enterprise).
+        option = kept_option(record, int(index)) if index.isdigit() else None
+        if option is not None:
+            _submit_pick(deps, record, int(index), option, body, respond)
+            return
         number = int(index) + 1 if index.isdigit() else index
         _tell(
             respond,
@@ -252,6 +259,40 @@ def _original_job(deps: ListenerDeps, body: dict[str, Any]) -> Job | None:
         return job_from_dict(dict(record.spec))
     except InvalidInput:
         return None
+
+
+def _submit_pick(
+    deps: ListenerDeps,
+    record: JobRecord,
+    index: int,
+    option: KeptOption,
+    body: dict[str, Any],
+    respond: Respond,
+) -> None:
+    """Queue "add option ``index`` of this job to the workspace": the worker does
+    the Slack calls, so this stays fast; the id dedupes a double click."""
+    try:
+        original = job_from_dict(dict(record.spec))
+    except InvalidInput:
+        _tell(respond, "I no longer have that emoji's details; try /emoji again.")
+        return
+    job = original.with_changes(
+        job_id=new_job_id(f"{original.job_id}_pick{index}"),
+        user_id=(body.get("user") or {}).get("id") or original.user_id,
+        correlation_id=current_context().get("correlation_id") or original.correlation_id,
+        timestamp=utc_now_iso(),
+        view_id=None,
+        response_url=body.get("response_url") or original.response_url,
+        pick=index,
+        picked_from=original.job_id,
+    )
+    try:
+        created = deps.intake.submit(job)
+    except InvalidInput as error:
+        _tell(respond, error.message)
+        return
+    doing = "Adding" if created else "Already adding"
+    _tell(respond, f"{doing} `:{option.name}:` to the workspace…")
 
 
 def _resubmit(

@@ -8,7 +8,7 @@ the whole message or view (``invalid_blocks``) when one field is too long.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from emojiforge.jobs import Job
@@ -141,6 +141,33 @@ def result_blocks(
         }
     )
     return blocks
+
+
+# Why ``admin.emoji.add`` refused, in plain words; anything else is said generically.
+_REFUSALS = {
+    "error_name_taken": "that name is taken now",
+    "error_name_taken_i18n": "that name is taken now",
+    "error_bad_name_i18n": "Slack did not accept the name",
+    "error_invalid_image": "Slack could not use the image",
+    "resized_but_still_too_large": "the image is too large for Slack",
+}
+
+
+def picked_text(name: str, added: Mapping[str, Any], customize_url: str) -> str:
+    """What the person who picked an option is told: it is in, or why not."""
+    shown = escape(name)
+    if added.get("name"):
+        return f":{shown}: is now in the workspace. Try it!"
+    why = _REFUSALS.get(str(added.get("error") or ""), "Slack would not add it")
+    where = (
+        f"<{customize_url}|Customize workspace → Emoji>"
+        if customize_url
+        else ("*Customize workspace → Emoji*")
+    )
+    return (
+        f"I couldn't add `:{shown}:` to the workspace: {why}. "
+        f"Save the image from the message above and add it under {where}."
+    )
 
 
 def failure_text(user_message: str, correlation_id: str) -> str:
