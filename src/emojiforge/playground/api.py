@@ -23,7 +23,6 @@ from emojiforge.jobs import (
     EFFECTS,
     MAX_DESCRIPTION,
     STYLES,
-    EmojiSpec,
     Job,
     new_correlation_id,
     new_job_id,
@@ -180,14 +179,7 @@ class PlaygroundApi:
             user_id=PLAYGROUND_USER,
             channel_id=None,
             team_id=PLAYGROUND_TEAM,
-            emoji_spec=EmojiSpec(
-                description=submission.description,
-                style=submission.style,
-                effect=submission.effect,
-                name=submission.name,
-                options=submission.options,
-                provider=submission.provider or self.default_provider,
-            ),
+            emoji_spec=submission.spec(provider=self.default_provider),
             timestamp=utc_now_iso(),
         )
 

@@ -231,15 +231,7 @@ def _job_from_submission(
         correlation_id=current_context().get("correlation_id") or new_correlation_id(),
         user_id=user_id,
         channel_id=channel_id,
-        emoji_spec=EmojiSpec(
-            description=submission.description,
-            style=submission.style,
-            effect=submission.effect,
-            name=submission.name,
-            options=submission.options,
-            provider=submission.provider,
-            source_text=context.source_text,
-        ),
+        emoji_spec=submission.spec(provider=None, source_text=context.source_text),
         timestamp=utc_now_iso(),
         team_id=context.team_id or (body.get("team") or {}).get("id"),
         # Set only when the person asked for the reaction (see the modal).

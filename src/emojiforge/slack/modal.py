@@ -14,7 +14,7 @@ from typing import Any
 
 from emojiforge.errors import InvalidInput
 from emojiforge.images.prompts import STYLE_LABELS
-from emojiforge.jobs import EFFECTS, MAX_DESCRIPTION, STYLES
+from emojiforge.jobs import EFFECTS, MAX_DESCRIPTION, STYLES, EmojiSpec
 from emojiforge.names import validate_name
 
 CALLBACK_ID = "emoji_modal"
@@ -91,6 +91,18 @@ class Submission:
     provider: str | None
     dm: bool  # post the result in a DM rather than the conversation
     react: bool = False  # put the new emoji on the source message as a reaction
+
+    def spec(self, *, provider: str | None, source_text: str | None = None) -> EmojiSpec:
+        """The job's emoji spec; ``provider`` fills in when the form had no choice."""
+        return EmojiSpec(
+            description=self.description,
+            style=self.style,
+            effect=self.effect,
+            name=self.name,
+            options=self.options,
+            provider=self.provider or provider,
+            source_text=source_text,
+        )
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
