@@ -145,3 +145,15 @@ def test_a_styled_openai_emoji_is_delivered_within_slack_limits(tmp_path, fake_s
             record = system.store.list()[0]
             assert record.provider == "openai"
             assert record.cost_usd > 0
+
+
+def test_text_style_is_drawn_offline_even_when_an_ai_provider_is_configured(tmp_path, fake_slack):
+    with FakeOpenAI() as openai_fake:
+        env = {"OPENAI_API_KEY": openai_fake.api_key, "OPENAI_BASE_URL": openai_fake.base_url}
+        with Running(tmp_path, fake_slack, **env) as system:
+            post(system.url, signed(slash_command("lgtm")))
+            view = fake_slack.calls_to("views.open")[-1].params["view"]
+            post(system.url, signed(submission(view, style="text", provider="openai")))
+            eventually(lambda: system.store.list()[0].status == "delivered")
+            assert openai_fake.image_requests == []  # letters come from the font
+            assert system.store.list()[0].provider == "offline"

@@ -61,6 +61,11 @@ class EmojiSpec:
     provider: str | None = None
     source_text: str | None = None  # the message a message shortcut came from
 
+    def provider_for_style(self) -> str | None:
+        """Text emoji are drawn by the offline renderer whatever the provider:
+        a font gets the letters right, an image model does not."""
+        return "offline" if self.style == "text" else self.provider
+
 
 @dataclass(frozen=True)
 class Job:

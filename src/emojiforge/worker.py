@@ -135,7 +135,7 @@ class Worker:
         # Re-checked here too: jobs can arrive by redrive or from an older webhook.
         # The same tokens as at intake, so a job counted there is not counted again.
         enforce(self.store, self.limits, job, self.clock())
-        provider = self.provider_for(spec.provider)
+        provider = self.provider_for(spec.provider_for_style())
         self.store.update(job.job_id, "generating", at=self.clock(), provider=provider.name)
         self.delivery.progress(job, "generating")
         generating = self.clock()

@@ -21,7 +21,7 @@ DEMO = (
     EmojiSpec(description="nope", style="text", effect="shake"),
     EmojiSpec(description="on fire", style="text", effect="intensifies"),
     EmojiSpec(description="deploy friday", style="text", effect="scroll"),
-    EmojiSpec(description="wow", style="pixel", effect="spin"),
+    EmojiSpec(description="wow", style="pixel", effect="spin", provider="offline"),
 )
 
 
@@ -36,7 +36,9 @@ class Written:
 def register(commands: Any) -> None:
     gen = commands.add_parser("generate", help="make emoji from a description or an image")
     gen.add_argument("description", help='what the emoji shows, e.g. "ship it"')
-    gen.add_argument("--style", choices=STYLES, default="text")
+    gen.add_argument(
+        "--style", choices=STYLES, help="default: text offline, cartoon with an AI provider"
+    )
     gen.add_argument("--effect", choices=EFFECTS, default="none")
     gen.add_argument("--from", dest="source", type=Path, help="start from this image file")
     gen.add_argument("--name", help="emoji name (default: suggested from the description)")
@@ -57,12 +59,14 @@ def run_generate(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if not 1 <= args.options <= MAX_OPTIONS:
         raise InvalidInput("--options", f"must be between 1 and {MAX_OPTIONS}")
+    style = args.style or _default_style(settings, args.provider)
     spec = EmojiSpec(
         description=args.description.strip(),
-        style=args.style,
+        style=style,
         effect=args.effect,
         name=validate_name(args.name) if args.name else None,
         options=args.options,
+        provider=args.provider,
     )
     if not spec.description:
         raise InvalidInput("description", "must not be empty")
@@ -73,7 +77,6 @@ def run_generate(args: argparse.Namespace) -> int:
             out,
             settings,
             source=args.source,
-            provider=args.provider,
             keep_background=args.keep_background,
         )
     print(_table(written))
@@ -86,7 +89,7 @@ def run_demo(args: argparse.Namespace) -> int:
     written: list[Written] = []
     with Progress(f"Making {len(DEMO)} sample emoji into {out}/"):
         for spec in DEMO:
-            written += _make(spec, out, settings, provider="offline", overwrite=True)
+            written += _make(spec, out, settings, overwrite=True)
     print(_table(written))
     return 0
 
@@ -97,7 +100,6 @@ def _make(
     settings: Settings,
     *,
     source: Path | None = None,
-    provider: str | None = None,
     keep_background: bool = False,
     overwrite: bool = False,
 ) -> list[Written]:
@@ -111,7 +113,7 @@ def _make(
         artwork = Artwork(data=_read(source), plain_background=not keep_background)
         emojis = [make_emoji(artwork, spec.effect)]
     else:
-        emojis = make_options(spec, build_provider(settings, provider))
+        emojis = make_options(spec, build_provider(settings, spec.provider_for_style()))
     base = spec.name or suggest_name(spec.description)
     # A new file never replaces an earlier one, except the demo's own samples.
     existing = {p.stem for p in out.glob("*.*")} if out.is_dir() and not overwrite else set()
@@ -121,6 +123,12 @@ def _make(
         for name, emoji in zip(names, emojis, strict=True)
         for path in [write_emoji(out, name, emoji)]
     ]
+
+
+def _default_style(settings: Settings, provider: str | None) -> str:
+    from emojiforge.wiring import default_provider_name
+
+    return "text" if (provider or default_provider_name(settings)) == "offline" else "cartoon"
 
 
 def _read(path: Path) -> bytes:
