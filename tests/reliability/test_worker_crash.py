@@ -104,7 +104,7 @@ def post(url: str, body: bytes) -> dict[str, object]:
 def make_emoji(url: str, slack: FakeSlack, user: str) -> None:
     post(url, slash_command("ship it"))
     view = slack.calls_to("views.open")[-1].params["view"]
-    answer = post(url, submission(view, view_id=f"V{user}", user=user, style="text"))
+    answer = post(url, submission(view, view_id=f"V{user}", user=user, style="cartoon"))
     assert answer["response_action"] == "update"
 
 
