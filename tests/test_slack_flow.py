@@ -248,3 +248,11 @@ def test_without_a_signing_secret_nothing_over_http_is_trusted(tmp_path, fake_sl
     response = webhook.handle(signed(slash_command("x"), secret="whatever"))
     assert response.status == 503
     assert not fake_slack.calls
+
+
+def test_the_add_to_slack_link_button_is_acknowledged(local_system):
+    response = local_system.webhook.handle(
+        signed(block_action("emoji_customize_link", "", action_ts="1733300002.000300"))
+    )
+    assert response.status == 200
+    assert local_system.queue.approximate_depth() == (0, 0)

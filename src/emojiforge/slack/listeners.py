@@ -28,6 +28,7 @@ from emojiforge.jobs import (
 from emojiforge.kept_options import KeptOption, kept_option
 from emojiforge.logs import current_context
 from emojiforge.slack.emoji_names import EmojiNameCache
+from emojiforge.slack.messages import CUSTOMIZE_LINK_ACTION
 from emojiforge.slack.modal import (
     CALLBACK_ID,
     FieldErrors,
@@ -150,6 +151,11 @@ def register(app: App, deps: ListenerDeps) -> None:
             ack(response_action="errors", errors={_block_for(error.field): error.message})
             return
         ack(response_action="update", view=deps.working_view(job))
+
+    @app.action(CUSTOMIZE_LINK_ACTION)
+    def on_customize_link(ack: Ack) -> None:
+        # A link button still sends an interaction; without an ack Slack marks it failed.
+        ack()
 
     @app.action("emoji_regenerate")
     def on_regenerate(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
