@@ -1,60 +1,34 @@
 """Deliver finished emoji to Slack: upload, result message, workspace emoji, reaction.
 
-Delivery is idempotent because the queue delivers at least once: a job can be
-redelivered after a crash or a lost ack. Each side effect is a named step; its
-outcome is recorded after it succeeds (``put_once`` under ``<job_id>:<step>``,
-plus an event of that name on the job's timeline) and a recorded step is never
-run again, so a redelivered job never uploads or posts twice.
-
-The ``JobStore`` protocol can write a ``put_once`` key but not read one back,
-so the steps already done are read from the timeline events; ``put_once``
-still catches two deliveries of the same job racing each other.
+Every side effect is an idempotent step (see ``slack.steps``), so a job the
+queue delivers twice never uploads or posts twice.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.webhook import WebhookClient
 
 from emojiforge.errors import DeliveryError
 from emojiforge.images.model import Emoji
 from emojiforge.jobs import Job
 from emojiforge.kept_options import KEPT_EVENT, KeptOption, KeptOptions, kept_detail
 from emojiforge.slack import messages
-from emojiforge.slack.api_errors import (
-    CHANNEL_GONE,
-    VIEW_GONE,
-    as_delivery_errors,
-    error_code,
-    is_transient,
-)
-from emojiforge.store.base import JobEvent, JobStore
+from emojiforge.slack.api_errors import VIEW_GONE, as_delivery_errors, error_code, is_transient
+from emojiforge.slack.conversations import Conversations
+from emojiforge.slack.steps import JobSteps, Step
+from emojiforge.store.base import JobStore
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
-Step = dict[str, Any]
 # Called with the emoji's name and the emoji; returns a URL Slack can fetch (an S3
 # presigned URL in AWS), or None when there is none (local without a public URL).
 PublicUrlFor = Callable[[str, Emoji], str | None]
-
-STEPS = (
-    "upload",
-    KEPT_EVENT,
-    "emoji-added",
-    "message",
-    "reaction",
-    "pick-notice",
-    "failure-notice",
-)
 
 
 @dataclass(frozen=True)
@@ -79,6 +53,7 @@ class SlackDelivery:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._client = client
+        self._to = Conversations(client)
         self._store = store
         self._admin = admin_client
         self._workspace_url = workspace_url
@@ -105,21 +80,20 @@ class SlackDelivery:
         """
         if not emojis:
             raise ValueError("deliver() needs at least one emoji")
-        record = self._store.get(job.job_id)
-        done = _steps_done(record.events if record else ())
-        first_time = record is None or record.status != "delivered"
+        steps = self._steps(job)
+        first_time = steps.status != "delivered"
         if first_time:
             self._store.update(
                 job.job_id, "delivering", at=self._clock(), detail={"options": len(emojis)}
             )
         with as_delivery_errors():
-            upload = self._once(job, "upload", done, lambda: self._upload(job, emojis))
-            added = self._maybe_add_to_workspace(job, emojis, done)
-            kept = self._maybe_keep_options(job, emojis, done)
-            message = self._once(
-                job, "message", done, lambda: self._post_result(job, emojis, upload, added, kept)
+            upload = steps.once("upload", lambda: self._upload(job, emojis))
+            added = self._maybe_add_to_workspace(job, emojis, steps)
+            kept = self._maybe_keep_options(job, emojis, steps)
+            message = steps.once(
+                "message", lambda: self._post_result(job, emojis, upload, added, kept)
             )
-            reacted = self._maybe_react(job, added.get("name"), done)
+            reacted = self._maybe_react(job, added.get("name"), steps)
         result = DeliveryResult(
             channel_id=message["channel"],
             message_ts=message["ts"],
@@ -149,21 +123,16 @@ class SlackDelivery:
             raise DeliveryError(
                 "cannot_add_emoji", "Emoji can't be added by API here.", retryable=False
             )
-        record = self._store.get(job.job_id)
-        done = _steps_done(record.events if record else ())
+        steps = self._steps(job)
         with as_delivery_errors():
-            added = self._once(
-                job,
+            added = steps.once(
                 "emoji-added",
-                done,
                 lambda: _add_emoji(admin, job, option.name, kept_options.url(option.key)),
             )
-            self._maybe_react(job, added.get("name"), done)
-            self._once(
-                job,
+            self._maybe_react(job, added.get("name"), steps)
+            steps.once(
                 "pick-notice",
-                done,
-                lambda: self._tell_picker(job, self._picked_text(option.name, added)),
+                lambda: self._to.reply_where_clicked(job, self._picked_text(option.name, added)),
             )
         name = added.get("name")
         return str(name) if name else None
@@ -172,9 +141,8 @@ class SlackDelivery:
         """Tell the user, once, that the job failed. Never raises: the job has
         already failed, and a failing notice must not hide why."""
         try:
-            record = self._store.get(job.job_id)
-            done = _steps_done(record.events if record else ())
-            self._once(job, "failure-notice", done, lambda: self._send_failure(job, user_message))
+            steps = self._steps(job)
+            steps.once("failure-notice", lambda: self._send_failure(job, user_message))
         except Exception:
             log.warning(
                 "could not tell user about failed job %s (%s)",
@@ -185,18 +153,8 @@ class SlackDelivery:
 
     # -- steps --------------------------------------------------------------------
 
-    def _once(self, job: Job, step: str, done: dict[str, Step], action: Callable[[], Step]) -> Step:
-        if step in done:
-            return done[step]
-        outcome = action()
-        at = self._clock()
-        earlier = self._store.put_once(f"{job.job_id}:{step}", json.dumps(outcome), at=at)
-        if earlier is not None:
-            # Another delivery of this job finished the step first: keep its outcome.
-            log.warning("step %s of job %s ran twice (racing deliveries)", step, job.job_id)
-            return dict(json.loads(earlier))
-        self._store.update(job.job_id, step, at=at, detail=outcome)
-        return outcome
+    def _steps(self, job: Job) -> JobSteps:
+        return JobSteps(self._store, job.job_id, self._clock)
 
     def _upload(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Step:
         uploads = [
@@ -217,11 +175,11 @@ class SlackDelivery:
                 initial_comment=messages.upload_comment(job),
             )
 
-        channel, response = self._in_channel_or_dm(job, upload_to)
+        channel, response = self._to.in_channel_or_dm(job, upload_to)
         return {"channel": channel, "file_ids": [f["id"] for f in response.get("files") or []]}
 
     def _maybe_add_to_workspace(
-        self, job: Job, emojis: list[tuple[str, Emoji]], done: dict[str, Step]
+        self, job: Job, emojis: list[tuple[str, Emoji]], steps: JobSteps
     ) -> Step:
         # Only a single option is added without asking: with several, the user picks.
         admin, public_url_for = self._admin, self._public_url_for
@@ -235,10 +193,10 @@ class SlackDelivery:
                 return {"name": None, "error": "no_public_url"}
             return _add_emoji(admin, job, name, url)
 
-        return self._once(job, "emoji-added", done, add_emoji)
+        return steps.once("emoji-added", add_emoji)
 
     def _maybe_keep_options(
-        self, job: Job, emojis: list[tuple[str, Emoji]], done: dict[str, Step]
+        self, job: Job, emojis: list[tuple[str, Emoji]], steps: JobSteps
     ) -> Step:
         # With several options the person picks one later, maybe after any link
         # made now has expired: keep them all where a fresh link can be made.
@@ -254,7 +212,7 @@ class SlackDelivery:
                 ]
             )
 
-        return self._once(job, KEPT_EVENT, done, keep_all)
+        return steps.once(KEPT_EVENT, keep_all)
 
     def _post_result(
         self, job: Job, emojis: list[tuple[str, Emoji]], upload: Step, added: Step, kept: Step
@@ -290,14 +248,16 @@ class SlackDelivery:
                     raise
                 return post(channel, thread_ts, [])
 
-        channel, response = self._in_channel_or_dm(job, post_with_images, channel=upload["channel"])
+        channel, response = self._to.in_channel_or_dm(
+            job, post_with_images, channel=upload["channel"]
+        )
         return {"channel": channel, "ts": response["ts"]}
 
-    def _maybe_react(self, job: Job, name: str | None, done: dict[str, Step]) -> bool:
+    def _maybe_react(self, job: Job, name: str | None, steps: JobSteps) -> bool:
         channel, ts = job.channel_id, job.message_ts
         if not (name and channel and ts):
             return False
-        outcome = self._once(job, "reaction", done, lambda: self._react(job, channel, ts, name))
+        outcome = steps.once("reaction", lambda: self._react(job, channel, ts, name))
         return bool(outcome.get("name"))
 
     def _react(self, job: Job, channel: str, ts: str, name: str) -> Step:
@@ -311,67 +271,11 @@ class SlackDelivery:
                 return {"name": None, "error": error_code(exc)}
         return {"name": name}
 
-    def _tell_picker(self, job: Job, text: str) -> Step:
-        # The response_url of the click answers the person right where they clicked.
-        if job.response_url:
-            try:
-                response = WebhookClient(job.response_url, timeout=10).send(
-                    text=text, response_type="ephemeral", replace_original=False
-                )
-                if response.status_code == 200:
-                    return {"via": "response_url"}
-                log.info("response_url answered %s for job %s", response.status_code, job.job_id)
-            except (SlackClientError, OSError) as exc:
-                log.info("response_url failed for job %s: %s", job.job_id, type(exc).__name__)
-        return self._ephemeral_or_dm(job, text)
-
     def _send_failure(self, job: Job, user_message: str) -> Step:
         text = messages.failure_text(user_message, job.correlation_id)
         if job.view_id:
             self._update_view(job, messages.failure_view(job, user_message))
-        return self._ephemeral_or_dm(job, text)
-
-    def _ephemeral_or_dm(self, job: Job, text: str) -> Step:
-        if job.channel_id:
-            try:
-                self._client.chat_postEphemeral(
-                    channel=job.channel_id, user=job.user_id, text=text, thread_ts=job.thread_ts
-                )
-                return {"channel": job.channel_id, "ephemeral": True}
-            except SlackApiError as exc:
-                if error_code(exc) not in CHANNEL_GONE:
-                    raise
-        dm = self._open_dm(job)
-        response = self._client.chat_postMessage(channel=dm, text=text)
-        return {"channel": dm, "ts": response["ts"]}
-
-    # -- helpers ------------------------------------------------------------------
-
-    def _in_channel_or_dm(
-        self, job: Job, send: Callable[[str, str | None], T], *, channel: str | None = None
-    ) -> tuple[str, T]:
-        """``send`` to the job's channel (in its thread); to the user's DM when the
-        job has no channel or the bot cannot post there."""
-        channel = channel or job.channel_id
-        if channel:
-            thread_ts = job.thread_ts if channel == job.channel_id else None
-            try:
-                return channel, send(channel, thread_ts)
-            except SlackApiError as exc:
-                if error_code(exc) not in CHANNEL_GONE:
-                    raise
-                log.info(
-                    "cannot post in %s (%s): sending job %s by DM",
-                    channel,
-                    error_code(exc),
-                    job.job_id,
-                )
-        dm = self._open_dm(job)
-        return dm, send(dm, None)
-
-    def _open_dm(self, job: Job) -> str:
-        response = self._client.conversations_open(users=job.user_id)
-        return str(response["channel"]["id"])
+        return self._to.ephemeral_or_dm(job, text)
 
     def _picked_text(self, name: str, added: Step) -> str:
         # Only a refusal needs the customize link; don't ask Slack for it otherwise.
@@ -407,7 +311,3 @@ def _add_emoji(admin: WebClient, job: Job, name: str, url: str) -> Step:
         log.warning("emoji %s not added for job %s: %s", name, job.job_id, error_code(exc))
         return {"name": None, "error": error_code(exc)}
     return {"name": name}
-
-
-def _steps_done(events: Iterable[JobEvent]) -> dict[str, Step]:
-    return {event.status: dict(event.detail) for event in events if event.status in STEPS}
