@@ -18,7 +18,6 @@ from emojiforge.store.base import JobRecord, JobStore
 from emojiforge.webhook import HttpRequest, Webhook
 from emojiforge.wiring import (
     build_kept_options,
-    build_public_url_for,
     build_queues,
     build_signed_files,
     build_store,
@@ -50,7 +49,6 @@ def build(tmp_path: Path, slack: FakeSlack, **extra: str) -> Iterator[System]:
     worker = build_worker(
         settings,
         store=store,
-        public_url_for=build_public_url_for(settings),
         kept_options=build_kept_options(settings),
     )
     yield System(

@@ -146,9 +146,9 @@ def test_on_enterprise_the_new_emoji_goes_on_the_message_only_when_asked(tmp_pat
         queue, dead_letter = build_queues(settings)
         store = build_store(settings)
         webhook = build_webhook(settings, queue=queue, store=store)
-        from emojiforge.wiring import build_public_url_for
+        from emojiforge.wiring import build_kept_options
 
-        worker = build_worker(settings, store=store, public_url_for=build_public_url_for(settings))
+        worker = build_worker(settings, store=store, kept_options=build_kept_options(settings))
         runner = QueueRunner(queue, dead_letter, worker, wait_s=0)
         for view_id, react in (("V0ASKED", None), ("V0NOTASKED", "")):
             webhook.handle(signed(message_shortcut("ship it", ts="1733300000.000100")))

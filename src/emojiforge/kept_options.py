@@ -1,11 +1,11 @@
-"""Options kept after delivery, so a later pick can add one to the workspace.
+"""Emoji kept where Slack can fetch them, for ``admin.emoji.add``.
 
-``admin.emoji.add`` takes a URL Slack can fetch, and a person may pick an
-option long after any link made at delivery has expired. So, where emoji can
-be added by API, delivery stores every option of a several-option job (in a
-folder the local server serves, or in S3) and records where on the job's
-timeline (event ``options-kept``); a pick reads the key back and makes a
-fresh link from it. Pure apart from the implementations' own storage.
+``admin.emoji.add`` takes a URL, not bytes. Where emoji can be added by API,
+delivery keeps the emoji (in a folder the local server serves, or in S3) and
+hands Slack a short-lived link to it. A several-option job keeps every option
+and records the keys on its timeline (event ``options-kept``): a person may pick
+one long after any link made at delivery has expired, so a pick reads the key
+back and makes a fresh link. Pure apart from the implementations' own storage.
 """
 
 from __future__ import annotations

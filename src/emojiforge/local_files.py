@@ -40,9 +40,6 @@ class SignedFiles:
         self.ttl_s = ttl_s
         self.clock = clock
 
-    def url_for(self, name: str, emoji: Emoji) -> str:
-        return self.url(self._write(name, emoji))
-
     def keep(self, job_id: str, index: int, name: str, emoji: Emoji) -> str:
         """``KeptOptions``: the file stays under the data folder; its key is
         content-addressed, so a redelivered job rewrites the same file."""

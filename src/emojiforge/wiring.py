@@ -209,33 +209,11 @@ def build_signed_files(settings: Settings) -> Any:
     return SignedFiles(settings.data_dir / "served", key.digest(), settings.public_url)
 
 
-def build_public_url_for(settings: Settings) -> Any:
-    """Where ``admin.emoji.add`` can fetch an emoji from: an S3 presigned URL
-    in AWS, a signed link to the local server when it has a public URL, else
-    None (the user gets the customize-emoji link instead)."""
-    if not settings.bucket_name:
-        files = build_signed_files(settings)
-        return files.url_for if files else None
-    import hashlib
-
-    from emojiforge.aws.clients import aws_client
-    from emojiforge.aws.emoji_bucket import EmojiBucket
-    from emojiforge.images.model import Emoji
-
-    bucket = EmojiBucket(aws_client("s3", settings), settings.bucket_name)
-
-    def public_url_for(name: str, emoji: Emoji) -> str:
-        digest = hashlib.sha256(emoji.data).hexdigest()[:16]
-        key = bucket.put(digest, name, emoji.data, f"image/{emoji.format}")
-        return bucket.presigned_url(key)
-
-    return public_url_for
-
-
 def build_kept_options(settings: Settings) -> KeptOptions | None:
-    """Where delivery keeps a several-option job's options for a later pick:
-    the same place ``build_public_url_for`` serves emoji from (S3, or the local
-    server's signed files), or None when emoji cannot be added by API here."""
+    """Where emoji are kept for ``admin.emoji.add`` to fetch: S3 in AWS, the
+    local server's signed files when it has a public URL, else None (people
+    get the customize-emoji link instead). Only with an admin token: without
+    one nothing is ever added by API."""
     if not settings.slack_admin_token:
         return None
     if settings.bucket_name:
@@ -265,7 +243,6 @@ def build_worker(
     settings: Settings,
     *,
     store: JobStore,
-    public_url_for: Any = None,
     kept_options: KeptOptions | None = None,
     metrics: Metrics | None = None,
 ) -> Worker:
@@ -283,7 +260,6 @@ def build_worker(
             store,
             admin_client=_web_client(settings, admin) if admin else None,
             workspace_url=settings.workspace_url,
-            public_url_for=public_url_for,
             kept_options=kept_options,
         )
     # Playground jobs keep their emoji for the browser page; all others go to Slack.

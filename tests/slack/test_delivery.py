@@ -14,13 +14,14 @@ from PIL import Image
 from emojiforge.errors import DeliveryError
 from emojiforge.images.model import Emoji
 from emojiforge.jobs import EmojiSpec, Job
+from emojiforge.local_files import SignedFiles
 from emojiforge.slack.client import make_web_client
 from emojiforge.slack.delivery import SlackDelivery
 from emojiforge.store.sqlite import SQLiteJobStore
 from tests.fakes.slack_api import FakeSlack
 
 T0 = 1_780_000_000.0
-BUCKET = "https://bucket.example/emoji"
+PUBLIC_URL = "https://emoji.example.com"
 
 
 @pytest.fixture
@@ -80,8 +81,10 @@ def admin_client(fake: FakeSlack) -> Any:
     return make_web_client(fake.admin_token, fake.base_url, max_retries=2, backoff_s=0.01)
 
 
-def public_url(name: str, emoji: Emoji) -> str:
-    return f"{BUCKET}/{name}.{emoji.extension}"
+@pytest.fixture
+def kept(tmp_path: Path) -> SignedFiles:
+    """Emoji kept where Slack could fetch them: the local server's signed files."""
+    return SignedFiles(tmp_path / "kept", b"test-key", PUBLIC_URL)
 
 
 def posted(fake: FakeSlack, method: str = "chat.postMessage") -> list[dict[str, Any]]:
@@ -176,16 +179,22 @@ def test_several_options_are_uploaded_in_order_each_with_a_pick_button(
 
 
 def test_enterprise_adds_the_emoji_by_url_and_reacts_to_the_message(
-    enterprise: FakeSlack, store: SQLiteJobStore
+    enterprise: FakeSlack, store: SQLiteJobStore, kept: SignedFiles
 ) -> None:
     job = make_job(store, message_ts="1700000000.000200")
     delivery = make_delivery(
-        enterprise, store, admin_client=admin_client(enterprise), public_url_for=public_url
+        enterprise, store, admin_client=admin_client(enterprise), kept_options=kept
     )
+    emoji = make_emoji()
 
-    result = delivery.deliver(job, [("happy-dance", make_emoji())])
+    result = delivery.deliver(job, [("happy-dance", emoji)])
 
-    assert enterprise.added_emoji == {"happy-dance": f"{BUCKET}/happy-dance.png"}
+    assert list(enterprise.added_emoji) == ["happy-dance"]
+    url = enterprise.added_emoji["happy-dance"]
+    assert url.startswith(f"{PUBLIC_URL}/files/")
+    [kept_file] = (kept.folder).iterdir()
+    assert kept_file.read_bytes() == emoji.data
+    assert kept_file.name in url
     assert enterprise.reactions == [
         {"channel": "C789", "timestamp": "1700000000.000200", "name": "happy-dance"}
     ]
@@ -194,11 +203,9 @@ def test_enterprise_adds_the_emoji_by_url_and_reacts_to_the_message(
 
 
 def test_without_enterprise_the_message_links_to_the_customize_page(
-    slack: FakeSlack, store: SQLiteJobStore
+    slack: FakeSlack, store: SQLiteJobStore, kept: SignedFiles
 ) -> None:
-    delivery = make_delivery(
-        slack, store, admin_client=admin_client(slack), public_url_for=public_url
-    )
+    delivery = make_delivery(slack, store, admin_client=admin_client(slack), kept_options=kept)
 
     result = delivery.deliver(make_job(store), [("happy-dance", make_emoji())])
 

@@ -21,7 +21,6 @@ from emojiforge.aws.runtime import configure_logging, lambda_settings
 from emojiforge.queues.base import Queue
 from emojiforge.wiring import (
     build_kept_options,
-    build_public_url_for,
     build_queues,
     build_store,
     build_worker,
@@ -45,7 +44,6 @@ def _get() -> tuple[Worker, Queue]:
         worker = build_worker(
             settings,
             store=build_store(settings),
-            public_url_for=build_public_url_for(settings),
             kept_options=build_kept_options(settings),
             metrics=_metrics,
         )

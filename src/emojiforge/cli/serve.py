@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from emojiforge.wiring import (
         build_kept_options,
         build_playground,
-        build_public_url_for,
         build_queues,
         build_signed_files,
         build_store,
@@ -60,7 +59,6 @@ def run(args: argparse.Namespace) -> int:
     worker = build_worker(
         settings,
         store=store,
-        public_url_for=build_public_url_for(settings),
         kept_options=build_kept_options(settings),
         metrics=metrics,
     )

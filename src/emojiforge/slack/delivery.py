@@ -26,9 +26,6 @@ from emojiforge.slack.steps import JobSteps, Step
 from emojiforge.store.base import JobStore
 
 log = logging.getLogger(__name__)
-# Called with the emoji's name and the emoji; returns a URL Slack can fetch (an S3
-# presigned URL in AWS), or None when there is none (local without a public URL).
-PublicUrlFor = Callable[[str, Emoji], str | None]
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,6 @@ class SlackDelivery:
         *,
         admin_client: WebClient | None = None,
         workspace_url: str = "",
-        public_url_for: PublicUrlFor | None = None,
         kept_options: KeptOptions | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -57,7 +53,6 @@ class SlackDelivery:
         self._store = store
         self._admin = admin_client
         self._workspace_url = workspace_url
-        self._public_url_for = public_url_for
         self._kept_options = kept_options
         self._clock = clock
 
@@ -182,15 +177,14 @@ class SlackDelivery:
         self, job: Job, emojis: list[tuple[str, Emoji]], steps: JobSteps
     ) -> Step:
         # Only a single option is added without asking: with several, the user picks.
-        admin, public_url_for = self._admin, self._public_url_for
-        if admin is None or public_url_for is None or len(emojis) != 1:
+        # admin.emoji.add takes a URL, so the emoji is kept where Slack can fetch it.
+        admin, kept_options = self._admin, self._kept_options
+        if admin is None or kept_options is None or len(emojis) != 1:
             return {"name": None}
         name, emoji = emojis[0]
 
         def add_emoji() -> Step:
-            url = public_url_for(name, emoji)
-            if url is None:
-                return {"name": None, "error": "no_public_url"}
+            url = kept_options.url(kept_options.keep(job.job_id, 0, name, emoji))
             return _add_emoji(admin, job, name, url)
 
         return steps.once("emoji-added", add_emoji)
