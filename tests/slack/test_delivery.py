@@ -110,7 +110,10 @@ def test_deliver_uploads_the_png_once_and_posts_one_message_in_the_thread(
     assert (result.channel_id, result.message_ts) == ("C789", message["ts"])
     record = store.get(job.job_id)
     assert record is not None
-    assert record.status == "delivered"
+    # Delivery records its steps (the worker sets the job's status around them).
+    recorded = {e.status: e.detail for e in record.events}
+    assert recorded["message"] == {"channel": "C789", "ts": message["ts"]}
+    assert recorded["upload"]["file_ids"] == list(result.file_ids)
 
 
 def test_delivering_the_same_job_again_makes_no_slack_calls(

@@ -75,12 +75,8 @@ class SlackDelivery:
         """
         if not emojis:
             raise ValueError("deliver() needs at least one emoji")
+        # The job's status is the worker's to set; delivery records only its steps.
         steps = self._steps(job)
-        first_time = steps.status != "delivered"
-        if first_time:
-            self._store.update(
-                job.job_id, "delivering", at=self._clock(), detail={"options": len(emojis)}
-            )
         with as_delivery_errors():
             upload = steps.once("upload", lambda: self._upload(job, emojis))
             added = self._maybe_add_to_workspace(job, emojis, steps)
@@ -89,19 +85,13 @@ class SlackDelivery:
                 "message", lambda: self._post_result(job, emojis, upload, added, kept)
             )
             reacted = self._maybe_react(job, added.get("name"), steps)
-        result = DeliveryResult(
+        return DeliveryResult(
             channel_id=message["channel"],
             message_ts=message["ts"],
             file_ids=tuple(upload["file_ids"]),
             added_as=added.get("name"),
             reacted=reacted,
         )
-        if first_time:
-            detail = {"channel": result.channel_id, "ts": result.message_ts}
-            self._store.update(
-                job.job_id, "delivered", at=self._clock(), detail={**detail, **upload}
-            )
-        return result
 
     def add_picked(self, job: Job, option: KeptOption) -> str | None:
         """Add the option a person picked (``job.pick``) to the workspace, react

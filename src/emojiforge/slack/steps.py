@@ -46,7 +46,6 @@ class JobSteps:
         self._job_id = job_id
         self._clock = clock
         record = store.get(job_id)
-        self.status = record.status if record else None
         self._done: dict[str, Step] = {
             event.status: dict(event.detail)
             for event in (record.events if record else ())
