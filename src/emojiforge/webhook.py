@@ -9,7 +9,6 @@ Pillow or an AI SDK: Slack's trigger_id dies 3 s after the click.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -93,8 +92,6 @@ class Webhook:
                 headers["x-slack-retry-num"],
                 headers.get("x-slack-retry-reason"),
             )
-        if _is_url_verification(text):
-            return _url_verification(text)
         try:
             bolt_response = self.app.dispatch(
                 BoltRequest(body=text, query=request.query, headers=_multi(headers))
@@ -123,22 +120,6 @@ class Webhook:
             # slack_sdk raises on a non-numeric timestamp header or a body that
             # is not UTF-8; neither can carry a valid signature.
             return False
-
-
-def _is_url_verification(text: str) -> bool:
-    return text.lstrip().startswith("{") and '"url_verification"' in text
-
-
-def _url_verification(text: str) -> HttpResponse:
-    # Only reached after the signature check; answered here so Bolt's own
-    # pre-verification shortcut never matters.
-    try:
-        challenge = json.loads(text).get("challenge", "")
-    except (ValueError, AttributeError):
-        return _plain(400, "bad url_verification body")
-    return HttpResponse(
-        200, json.dumps({"challenge": str(challenge)}), {"content-type": "application/json"}
-    )
 
 
 def _multi(headers: Mapping[str, str]) -> dict[str, str | Sequence[str]]:
