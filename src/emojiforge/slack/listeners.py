@@ -18,7 +18,6 @@ from slack_sdk.errors import SlackApiError
 from emojiforge.errors import InvalidInput
 from emojiforge.intake import JobIntake
 from emojiforge.jobs import (
-    EmojiSpec,
     Job,
     job_from_dict,
     new_correlation_id,
@@ -160,7 +159,7 @@ def register(app: App, deps: ListenerDeps) -> None:
     @app.action("emoji_regenerate")
     def on_regenerate(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        _resubmit(deps, body, respond, style=None)
+        _regenerate(deps, body, respond)
 
     @app.action("emoji_another_style")
     def on_another_style(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -259,6 +258,34 @@ def _original_job(deps: ListenerDeps, body: dict[str, Any]) -> Job | None:
         return None
 
 
+def _follow_up(original: Job, body: dict[str, Any], suffix: str, **changes: Any) -> Job:
+    """A new job from a button on ``original``'s result message.
+
+    Charged to (and answered to) whoever clicked: anyone in the channel can
+    press the button, and must not spend the original requester's quota. The
+    id comes from the original and ``suffix``, so a repeated click dedupes.
+    """
+    return original.with_changes(
+        job_id=new_job_id(f"{original.job_id}_{suffix}"),
+        user_id=(body.get("user") or {}).get("id") or original.user_id,
+        correlation_id=current_context().get("correlation_id") or original.correlation_id,
+        timestamp=utc_now_iso(),
+        view_id=None,
+        response_url=body.get("response_url") or original.response_url,
+        **changes,
+    )
+
+
+def _submit(deps: ListenerDeps, job: Job, respond: Respond, answer: Callable[[bool], str]) -> None:
+    """Queue a follow-up job and answer the click; ``answer`` gets "is it new"."""
+    try:
+        created = deps.intake.submit(job)
+    except InvalidInput as error:
+        _tell(respond, error.message)
+        return
+    _tell(respond, answer(created))
+
+
 def _submit_pick(
     deps: ListenerDeps,
     record: JobRecord,
@@ -268,54 +295,28 @@ def _submit_pick(
     respond: Respond,
 ) -> None:
     """Queue "add option ``index`` of this job to the workspace": the worker does
-    the Slack calls, so this stays fast; the id dedupes a double click."""
+    the Slack calls, so this stays fast."""
     try:
         original = job_from_dict(dict(record.spec))
     except InvalidInput:
         _tell(respond, "I no longer have that emoji's details; try /emoji again.")
         return
-    job = original.with_changes(
-        job_id=new_job_id(f"{original.job_id}_pick{index}"),
-        user_id=(body.get("user") or {}).get("id") or original.user_id,
-        correlation_id=current_context().get("correlation_id") or original.correlation_id,
-        timestamp=utc_now_iso(),
-        view_id=None,
-        response_url=body.get("response_url") or original.response_url,
-        pick=index,
-        picked_from=original.job_id,
+    job = _follow_up(original, body, f"pick{index}", pick=index, picked_from=original.job_id)
+    _submit(
+        deps,
+        job,
+        respond,
+        lambda created: (
+            f"{'Adding' if created else 'Already adding'} `:{option.name}:` to the workspace…"
+        ),
     )
-    try:
-        created = deps.intake.submit(job)
-    except InvalidInput as error:
-        _tell(respond, error.message)
-        return
-    doing = "Adding" if created else "Already adding"
-    _tell(respond, f"{doing} `:{option.name}:` to the workspace…")
 
 
-def _resubmit(
-    deps: ListenerDeps, body: dict[str, Any], respond: Respond, style: str | None
-) -> None:
+def _regenerate(deps: ListenerDeps, body: dict[str, Any], respond: Respond) -> None:
     original = _original_job(deps, body)
     if original is None:
         _tell(respond, "I no longer have that emoji's details; try /emoji again.")
         return
-    action = body["actions"][0]
-    spec = original.emoji_spec
-    job = original.with_changes(
-        job_id=new_job_id(f"{original.job_id}_r{action.get('action_ts', '')}"),
-        # Charged to (and delivered to) whoever clicked: anyone in the channel can
-        # press the button, and must not spend the original requester's quota.
-        user_id=(body.get("user") or {}).get("id") or original.user_id,
-        correlation_id=current_context().get("correlation_id") or original.correlation_id,
-        emoji_spec=EmojiSpec(**{**spec.__dict__, "style": style or spec.style}),
-        timestamp=utc_now_iso(),
-        view_id=None,
-        response_url=body.get("response_url") or original.response_url,
-    )
-    try:
-        deps.intake.submit(job)
-    except InvalidInput as error:
-        _tell(respond, error.message)
-        return
-    _tell(respond, "Making another one…")
+    # Each click is a new generation: the click time goes into the id.
+    job = _follow_up(original, body, f"r{body['actions'][0].get('action_ts', '')}")
+    _submit(deps, job, respond, lambda _: "Making another one…")
