@@ -40,7 +40,8 @@ class JobIntake:
         The job is checked by the same parser the worker uses, so a job the
         worker would refuse is refused here, where the person can be told.
         """
-        parse_job(job.to_json())
+        body = job.to_json()
+        parse_job(body)
         now = self.clock()
         enforce(self.store, self.limits, job, now)
         created = self.store.create(
@@ -55,7 +56,7 @@ class JobIntake:
         # Sent even for a repeat: if an earlier attempt died between recording
         # and sending, this completes it; the queue drops a true duplicate.
         self.queue.send(
-            job.to_json(),
+            body,
             group_id=job.group_id,
             dedup_id=job.job_id,
             attributes={"correlation_id": job.correlation_id, "job_id": job.job_id},

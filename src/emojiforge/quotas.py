@@ -63,7 +63,8 @@ def enforce(store: JobStore, limits: QuotaLimits, job: Job, now: float) -> None:
     ):
         raise QuotaExceeded("This workspace has used this month's emoji allowance.")
     images = limits.workspace_monthly_images
-    if images and job.emoji_spec.provider != "offline":
+    # Text emoji are drawn offline whatever the provider: they cost nothing.
+    if images and job.emoji_spec.provider_for_style() != "offline":
         for option in range(job.emoji_spec.options):
             if not store.consume_quota(
                 f"team-images:{team}", month, images, f"{job.job_id}:{option}"
