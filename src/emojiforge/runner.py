@@ -23,9 +23,10 @@ class QueueRunner:
         self.worker = worker
         self.wait_s = wait_s
 
-    def run_once(self) -> int:
+    def run_once(self, wait_s: float | None = None) -> int:
         """Receive and process at most one message; returns how many were handled."""
-        messages = self.queue.receive(max_messages=1, wait_s=self.wait_s)
+        wait = self.wait_s if wait_s is None else wait_s
+        messages = self.queue.receive(max_messages=1, wait_s=wait)
         for message in messages:
             self._handle(message)
         return len(messages)
@@ -42,13 +43,8 @@ class QueueRunner:
     def drain(self, limit: int = 1000) -> int:
         """Process until the queue has nothing visible (tests, the CLI)."""
         handled = 0
-        while handled < limit:
-            messages = self.queue.receive(max_messages=1, wait_s=0)
-            if not messages:
-                return handled
-            for message in messages:
-                self._handle(message)
-            handled += len(messages)
+        while handled < limit and self.run_once(wait_s=0):
+            handled += 1
         return handled
 
     def _handle(self, message: Message) -> None:
