@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 
 from emojiforge.queues.base import Message, Queue
 from emojiforge.worker import Outcome, Worker
@@ -14,6 +15,19 @@ from emojiforge.worker import Outcome, Worker
 log = logging.getLogger(__name__)
 
 RETRY_BACKOFF_S = (5.0, 30.0, 120.0)
+
+
+def park_poison(
+    dead_letter: Queue, body: str, group_id: str, message_id: str, attributes: Mapping[str, str]
+) -> None:
+    """An unreadable message goes to the dead-letter queue now, not after N
+    receives; de-duplicated by its message id, marked for ``dlq list``."""
+    dead_letter.send(
+        body,
+        group_id=group_id,
+        dedup_id=message_id,
+        attributes={**attributes, "dead_letter_reason": "poison"},
+    )
 
 
 class QueueRunner:
@@ -52,12 +66,12 @@ class QueueRunner:
         if outcome is Outcome.DONE:
             self.queue.delete(message.receipt)
         elif outcome is Outcome.POISON:
-            # Unreadable: park it for an operator now rather than after N receives.
-            self.dead_letter.send(
+            park_poison(
+                self.dead_letter,
                 message.body,
-                group_id=message.group_id,
-                dedup_id=message.message_id,
-                attributes={**message.attributes, "dead_letter_reason": "poison"},
+                message.group_id,
+                message.message_id,
+                message.attributes,
             )
             self.queue.delete(message.receipt)
         else:

@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from emojiforge.aws.metrics import EmfMetrics
 from emojiforge.aws.runtime import configure_logging, lambda_settings
 from emojiforge.queues.base import Queue
+from emojiforge.runner import park_poison
 from emojiforge.wiring import (
     build_kept_options,
     build_queues,
@@ -58,18 +59,13 @@ def record_handler(record: SQSRecord) -> None:
     if outcome is Outcome.RETRY:
         raise RetryLater(record.message_id)
     if outcome is Outcome.POISON:
-        group = record.attributes.message_group_id or "poison"
         attributes = {
             key: value.string_value
             for key, value in (record.message_attributes or {}).items()
             if value.string_value is not None
         }
-        dead_letter.send(
-            record.body,
-            group_id=group,
-            dedup_id=record.message_id,
-            attributes={**attributes, "dead_letter_reason": "poison"},
-        )
+        group = record.attributes.message_group_id or "poison"
+        park_poison(dead_letter, record.body, group, record.message_id, attributes)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
