@@ -52,7 +52,7 @@ class Outcome(enum.Enum):
 class Delivery(Protocol):
     def progress(self, job: Job, stage: str) -> None: ...
 
-    def existing_emoji_names(self) -> set[str]: ...
+    def existing_emoji_names(self, job: Job) -> set[str]: ...
 
     def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Any: ...
 
@@ -153,7 +153,7 @@ class Worker:
         self.store.update(job.job_id, "delivering", at=self.clock(), add_cost_usd=cost)
         self.delivery.progress(job, "delivering")
         delivering = self.clock()
-        names = _names(spec, len(emojis), self.delivery.existing_emoji_names())
+        names = _names(spec, len(emojis), self.delivery.existing_emoji_names(job))
         # The message says which provider made it, also when "auto" chose.
         made = job.with_changes(emoji_spec=replace(spec, provider=provider.name))
         self.delivery.deliver(made, list(zip(names, emojis, strict=True)))

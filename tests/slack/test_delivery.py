@@ -290,4 +290,4 @@ def test_progress_updates_the_modal_and_ignores_a_closed_one(
 
 
 def test_existing_emoji_names_come_from_emoji_list(slack: FakeSlack, store: SQLiteJobStore) -> None:
-    assert make_delivery(slack, store).existing_emoji_names() == {"partyparrot"}
+    assert make_delivery(slack, store).existing_emoji_names(make_job(store)) == {"partyparrot"}

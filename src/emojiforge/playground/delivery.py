@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +50,7 @@ class PlaygroundDelivery:
         # The worker records each stage in the store, which the page polls.
         return None
 
-    def existing_emoji_names(self) -> set[str]:
+    def existing_emoji_names(self, job: Job) -> set[str]:
         # Nothing to clash with: the playground has no workspace.
         return set()
 
@@ -87,17 +86,11 @@ class PlaygroundDelivery:
 
 
 class RoutingDelivery:
-    """Sends each job to the delivery it belongs to.
-
-    ``existing_emoji_names`` takes no job (that is the worker's protocol), so
-    the job in hand is remembered per worker thread from ``progress``, which
-    the worker calls first for every job; a thread handles one job at a time.
-    """
+    """Sends each job to the delivery it belongs to."""
 
     def __init__(self, slack: Delivery | None, playground: PlaygroundDelivery) -> None:
         self._slack = slack
         self._playground = playground
-        self._current = threading.local()
 
     def _for(self, job: Job) -> Delivery:
         if is_playground(job):
@@ -109,14 +102,10 @@ class RoutingDelivery:
         return self._slack
 
     def progress(self, job: Job, stage: str) -> None:
-        self._current.job = job
         self._for(job).progress(job, stage)
 
-    def existing_emoji_names(self) -> set[str]:
-        job: Job | None = getattr(self._current, "job", None)
-        if job is not None and is_playground(job):
-            return self._playground.existing_emoji_names()
-        return self._slack.existing_emoji_names() if self._slack else set()
+    def existing_emoji_names(self, job: Job) -> set[str]:
+        return self._for(job).existing_emoji_names(job)
 
     def deliver(self, job: Job, emojis: list[tuple[str, Emoji]]) -> Any:
         return self._for(job).deliver(job, emojis)

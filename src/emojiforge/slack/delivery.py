@@ -63,7 +63,8 @@ class SlackDelivery:
         if job.view_id:
             self._update_view(job, messages.progress_view(job, stage))
 
-    def existing_emoji_names(self) -> set[str]:
+    def existing_emoji_names(self, job: Job) -> set[str]:
+        """The workspace's names (the job's workspace: this app serves one)."""
         with as_delivery_errors():
             response = self._client.emoji_list()
         return set(response.get("emoji") or {})
