@@ -26,9 +26,8 @@ def test_a_revoked_token_is_reported_with_the_fix(tmp_path, fake_slack):
     assert "Reinstall" in check.fix
 
 
-def test_missing_scopes_are_named(tmp_path, monkeypatch):
-    monkeypatch.setattr("tests.fakes.slack_api.BOT_SCOPES", "chat:write,commands")
-    with FakeSlack() as slack:
+def test_missing_scopes_are_named(tmp_path):
+    with FakeSlack(bot_scopes="chat:write,commands") as slack:
         check = by_name(run_checks(make_settings(tmp_path, slack)))["bot scopes"]
     assert not check.ok
     for scope in ("emoji:read", "files:write", "im:write", "reactions:write"):

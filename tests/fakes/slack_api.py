@@ -65,6 +65,7 @@ class FakeSlack:
         team_id: str = "T0ACME",
         bot_user_id: str = "UBOT",
         workspace_url: str = "https://acme.slack.com/",
+        bot_scopes: str = BOT_SCOPES,
     ) -> None:
         self.token = token
         self.admin_token = admin_token
@@ -72,6 +73,7 @@ class FakeSlack:
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.workspace_url = workspace_url
+        self.bot_scopes = bot_scopes
         self.emoji: dict[str, str] = {
             name: f"https://emoji.slack-edge.com/{team_id}/{name}/0.png" for name in existing_emoji
         }
@@ -200,7 +202,7 @@ class FakeSlack:
             self.response_posts.append((key, payload))
 
     def _scopes(self, token: str) -> str:
-        return ADMIN_SCOPES if token == self.admin_token else BOT_SCOPES
+        return ADMIN_SCOPES if token == self.admin_token else self.bot_scopes
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any], str], dict[str, Any]]]:
         return {
