@@ -15,13 +15,14 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
 
 from emojiforge.errors import QueueError
 from emojiforge.queues.base import DEDUP_WINDOW_S, Message
+from emojiforge.sqlite_db import connect, write_transaction
 
 # Attribute a dead letter gains: the queue it came from, for `emojiforge dlq list`.
 DEAD_LETTER_SOURCE = "dead_letter_source"
@@ -29,7 +30,6 @@ DEAD_LETTER_SOURCE = "dead_letter_source"
 MAX_BATCH = 10
 # A long poll rechecks this often, to see messages sent by another process.
 POLL_STEP_S = 0.1
-BUSY_TIMEOUT_S = 30.0
 # Expired de-duplication ids are swept now and then, not on every send: an
 # index to find them cheaply would cost more than the occasional scan.
 DEDUP_SWEEP_EVERY = 200
@@ -271,16 +271,8 @@ class SQLiteQueue:
         )
         db.execute("DELETE FROM messages WHERE seq = ?", (row["seq"],))
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
 
 class _Wakeup:
@@ -320,16 +312,7 @@ def _wakeup_for(path: Path, name: str) -> _Wakeup:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    # Autocommit mode (isolation_level=None): transactions are ours, explicit.
-    db = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-    )
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode = WAL")
-    # Under WAL, NORMAL loses nothing when the process crashes, only on power
-    # loss, and saves an fsync per commit.
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db = connect(path)
     db.executescript(_SCHEMA)
     return db
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from emojiforge.sqlite_db import connect, write_transaction
 from emojiforge.store.base import JobEvent, JobRecord, next_reason, next_status
 
 # Long enough to outlast another process's write; SQLite writes take milliseconds.
-BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -68,34 +68,15 @@ class SQLiteJobStore:
 
     def __init__(self, path: Path | str) -> None:
         self._lock = threading.Lock()
-        # isolation_level=None: transactions are begun explicitly below, never
-        # implicitly by the sqlite3 module.
-        self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        # As in the embedded queue: under WAL, NORMAL loses nothing when the
-        # process crashes (only on power loss) and saves an fsync per commit,
-        # which is most of a submission's ack time (4 commits per job).
-        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db = connect(path)
         self._db.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}COMMIT;")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock up front: another process cannot slip
-        # a write in between our read and our write.
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def create(
         self,
