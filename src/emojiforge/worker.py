@@ -144,12 +144,15 @@ class Worker:
         usage = getattr(provider, "last_usage", None)
         cost = float(getattr(usage, "estimated_cost_usd", 0.0))
         self.metrics.cost_usd(cost)
+        # One event for what was made and what it cost: each store write is a
+        # round trip in AWS.
+        outcome: dict[str, Any] = {
+            "options": [{"bytes": e.size, "frames": e.frames} for e in emojis]
+        }
         if usage is not None:
             spent = {k: getattr(usage, k) for k in ("images", "model", "quality", "estimated")}
-            self.store.update(job.job_id, "cost", at=self.clock(), detail={**spent, "usd": cost})
-        for index, emoji in enumerate(emojis):
-            detail = {"index": index, "bytes": emoji.size, "frames": emoji.frames}
-            self.store.update(job.job_id, "option", at=self.clock(), detail=detail)
+            outcome["cost"] = {**spent, "usd": cost}
+        self.store.update(job.job_id, "options", at=self.clock(), detail=outcome)
         self.store.update(job.job_id, "delivering", at=self.clock(), add_cost_usd=cost)
         self.delivery.progress(job, "delivering")
         delivering = self.clock()
