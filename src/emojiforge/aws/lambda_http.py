@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from urllib.parse import urlencode
 
 from emojiforge.webhook import HttpRequest, HttpResponse
 
@@ -26,8 +27,7 @@ def to_http_request(event: dict[str, Any]) -> HttpRequest:
     if "rawQueryString" in event:  # payload 2.0
         query = str(event.get("rawQueryString") or "")
     else:
-        params = event.get("queryStringParameters") or {}
-        query = "&".join(f"{k}={v}" for k, v in params.items())
+        query = urlencode(event.get("queryStringParameters") or {})
     return HttpRequest(body=body, headers=headers, query=query)
 
 
